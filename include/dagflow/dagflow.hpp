@@ -1,0 +1,8 @@
+// Umbrella header: everything a dagflow user needs.
+#pragma once
+
+#include "dagflow/delayed.hpp"
+#include "dagflow/errors.hpp"
+#include "dagflow/log.hpp"
+#include "dagflow/options.hpp"
+#include "dagflow/visualize.hpp"

@@ -1,0 +1,53 @@
+// The exceptions dagflow throws. Every one derives from dagflow::Error, so `catch (const
+// dagflow::Error&)` catches anything the library itself reports.
+#pragma once
+
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dagflow {
+
+/// Base class of every exception dagflow throws.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Misuse of the API: an empty `Delayed`, an invalid option, a bad argument.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A task graph that cannot run: a dependency on a key that is not in the graph, or a cycle.
+/// `keys()` lists the keys involved (for a cycle, the whole cycle in dependency order).
+class GraphError : public Error {
+ public:
+  GraphError(const std::string& message, std::vector<std::string> keys)
+      : Error(message), keys_(std::move(keys)) {}
+  const std::vector<std::string>& keys() const noexcept { return keys_; }
+
+ private:
+  std::vector<std::string> keys_;
+};
+
+/// An exception thrown inside a task, as it reaches the caller of `compute()`.
+///
+/// The message names the task's key and repeats the original message; `original()` is the exception the
+/// task threw, which `rethrow_original()` rethrows so that callers can catch it by its own type.
+class TaskError : public Error {
+ public:
+  TaskError(std::string key, std::exception_ptr original);
+  /// Key of the task that threw, e.g. "calc_pi-1f3a9c2e".
+  const std::string& key() const noexcept { return key_; }
+  std::exception_ptr original() const noexcept { return original_; }
+  [[noreturn]] void rethrow_original() const { std::rethrow_exception(original_); }
+
+ private:
+  std::string key_;
+  std::exception_ptr original_;
+};
+
+}  // namespace dagflow

@@ -1,0 +1,17 @@
+// dagflow's diagnostics go to an spdlog logger named "dagflow" (on stderr). It is silent by default;
+// at debug level each computation reports its graph size, culling, workers and time.
+#pragma once
+
+namespace dagflow {
+
+/// Severity threshold of the "dagflow" logger.
+enum class LogLevel { trace, debug, info, warn, error, off };
+
+/// Sets the threshold. The initial one is `warn`, or the value of the environment variable
+/// DAGFLOW_LOG_LEVEL (trace, debug, info, warn, error, off) when it is set.
+void set_log_level(LogLevel level);
+
+/// The current threshold.
+LogLevel log_level();
+
+}  // namespace dagflow

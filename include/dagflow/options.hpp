@@ -1,0 +1,67 @@
+// How a graph is run: which scheduler, how many workers, and who is told about each task.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dagflow {
+
+namespace detail {
+class Node;
+}
+
+/// Which executor runs a computation.
+enum class Scheduler {
+  threads,  ///< oneTBB flow graph on a pool of worker threads (default)
+  sync,     ///< the calling thread alone, one task at a time in topological order (for debugging)
+};
+
+/// What a callback is told about one task.
+class TaskInfo {
+ public:
+  TaskInfo(const detail::Node& node, std::uint32_t index, int worker) noexcept
+      : node_(&node), index_(index), worker_(worker) {}
+  /// Unique key of the task, e.g. "add-5c1f0e2a".
+  std::string key() const;
+  /// Name of the task's function (the name given to `delayed`, or the TaskGraph key).
+  std::string_view name() const noexcept;
+  /// Position of the task in this run's topological order (0 .. tasks-1).
+  std::uint32_t index() const noexcept { return index_; }
+  /// Index of the worker thread running the task within the run's arena (0 for the sync scheduler).
+  int worker() const noexcept { return worker_; }
+
+ private:
+  const detail::Node* node_;
+  std::uint32_t index_;
+  int worker_;
+};
+
+/// Observer of a run (progress bars, profilers, tracing). Every method may be called from several
+/// worker threads at once, so implementations must be thread-safe; they must not throw.
+class Callback {
+ public:
+  virtual ~Callback() = default;
+  /// Before any task runs; `tasks` is the number of tasks the run will execute (after culling).
+  virtual void on_run_start(std::size_t tasks) noexcept { (void)tasks; }
+  /// Just before a task's function is called.
+  virtual void on_task_start(const TaskInfo& task) noexcept { (void)task; }
+  /// Just after a task's function returned (`ok`) or threw (`!ok`).
+  virtual void on_task_finish(const TaskInfo& task, bool ok) noexcept { (void)task, (void)ok; }
+  /// After the last task; `ok` is false when a task failed and the run was cancelled.
+  virtual void on_run_finish(bool ok) noexcept { (void)ok; }
+};
+
+/// Options of `compute`, `persist` and `get`.
+struct ComputeOptions {
+  /// Executor to use.
+  Scheduler scheduler = Scheduler::threads;
+  /// Number of worker threads for the threads scheduler (a `tbb::task_arena` of that size);
+  /// 0 means all cores. Ignored by the sync scheduler.
+  int workers = 0;
+  /// Observer told about the run and each task; not owned, must outlive the call. May be null.
+  Callback* callback = nullptr;
+};
+
+}  // namespace dagflow

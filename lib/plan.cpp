@@ -1,0 +1,98 @@
+#include "plan.hpp"
+
+#include <algorithm>
+#include <boost/range/iterator_range.hpp>
+#include <mutex>
+#include <utility>
+
+namespace dagflow::detail {
+
+// Numbering the tasks of a run needs a per-node "visited in this traversal" mark. Keeping the mark in
+// the node (instead of a hash map from node to index) makes culling several times cheaper, at the price
+// of serialising traversals: two threads computing at once take turns here, but only while numbering,
+// never while running tasks.
+struct Traversal {
+  static std::mutex& lock() {
+    static std::mutex mutex;
+    return mutex;
+  }
+
+  struct Frame {
+    const Node* node;
+    std::uint32_t next_dep;
+  };
+
+  std::uint64_t epoch;
+  std::vector<const Node*>& order;
+  std::vector<Frame> stack{};
+
+  bool seen(const Node* node) const noexcept { return node->visit_epoch_ == epoch; }
+  static std::uint32_t index(const Node* node) noexcept { return node->visit_index_; }
+
+  // Iterative depth-first search appending nodes in post-order, i.e. every dependency before the
+  // tasks that use it. Iteration keeps chains of millions of tasks off the call stack.
+  void visit(const Node* root) {
+    if (seen(root)) return;
+    root->visit_epoch_ = epoch;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      Frame& top = stack.back();
+      const auto deps = top.node->deps();
+      if (top.next_dep < deps.size()) {
+        const Node* dep = deps[top.next_dep++];
+        if (!seen(dep)) {
+          dep->visit_epoch_ = epoch;
+          stack.push_back({dep, 0});
+        }
+      } else {
+        top.node->visit_index_ = static_cast<std::uint32_t>(order.size());
+        order.push_back(top.node);
+        stack.pop_back();
+      }
+    }
+  }
+};
+
+Plan::Plan(std::span<Node* const> roots) {
+  std::vector<std::uint32_t> rowstart;
+  std::vector<std::uint32_t> column;
+  {
+    std::lock_guard guard(Traversal::lock());
+    static std::uint64_t last_epoch = 0;
+    Traversal traversal{++last_epoch, nodes_};
+    for (const Node* root : roots) traversal.visit(root);
+
+    // The marks are only valid under the lock, so the edges are numbered before releasing it.
+    rowstart.reserve(nodes_.size() + 1);
+    rowstart.push_back(0);
+    for (const Node* node : nodes_) {
+      for (const Node* dep : node->deps()) column.push_back(Traversal::index(dep));
+      rowstart.push_back(static_cast<std::uint32_t>(column.size()));
+    }
+    outputs_.reserve(roots.size());
+    for (const Node* root : roots) outputs_.push_back(Traversal::index(root));
+  }
+
+  uses_.assign(nodes_.size(), 0);
+  for (std::uint32_t dep : column) ++uses_[dep];
+  for (std::uint32_t output : outputs_) ++uses_[output];
+
+  // The arrays above are already in the compressed sparse row layout, sorted by source; handing them
+  // to Boost.Graph directly avoids rebuilding them from an edge list.
+  graph_.m_forward.m_rowstart = std::move(rowstart);
+  graph_.m_forward.m_column = std::move(column);
+}
+
+std::uint32_t Plan::critical_path_length() const {
+  // Topological order makes this one pass: a task's depth is one more than its deepest dependency's.
+  std::vector<std::uint32_t> depth(size(), 1);
+  std::uint32_t longest = 0;
+  for (std::uint32_t task = 0; task < size(); ++task) {
+    for (auto edge : boost::make_iterator_range(boost::out_edges(task, graph_)))
+      depth[task] = std::max(depth[task], depth[boost::target(edge, graph_)] + 1);
+    longest = std::max(longest, depth[task]);
+  }
+  return longest;
+}
+
+}  // namespace dagflow::detail

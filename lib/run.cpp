@@ -1,0 +1,49 @@
+#include "run.hpp"
+
+#include "dagflow/errors.hpp"
+
+namespace dagflow::detail {
+
+Run::Run(const Plan& plan, const ComputeOptions& options)
+    : plan_(plan),
+      callback_(options.callback),
+      slots_(new Slot[plan.size()]),
+      unread_(new std::atomic<std::uint32_t>[plan.size()]) {
+  const auto uses = plan.uses();
+  for (std::uint32_t task = 0; task < plan.size(); ++task) unread_[task].store(uses[task], std::memory_order_relaxed);
+}
+
+bool Run::run_task(std::uint32_t task, int worker) noexcept {
+  if (cancelled()) return true;
+  const Node& node = plan_.node(task);
+  const auto deps = plan_.deps(task);
+  const TaskInfo info(node, task, worker);
+  if (callback_ != nullptr) callback_->on_task_start(info);
+  bool ok = true;
+  try {
+    node.run(InputView(slots_.get(), unread_.get(), deps.data()), slots_[task]);
+  } catch (...) {
+    ok = false;
+    fail(task, std::current_exception());
+  }
+  if (callback_ != nullptr) callback_->on_task_finish(info, ok);
+  if (!ok) return false;
+  for (std::uint32_t dep : deps) {
+    if (unread_[dep].fetch_sub(1, std::memory_order_acq_rel) == 1) slots_[dep].reset();
+  }
+  return true;
+}
+
+void Run::fail(std::uint32_t task, std::exception_ptr error) noexcept {
+  bool expected = false;
+  if (failed_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+    failed_task_ = task;
+    error_ = std::move(error);
+  }
+}
+
+void Run::rethrow_if_failed() const {
+  if (failed_.load(std::memory_order_acquire)) throw TaskError(plan_.node(failed_task_).key(), error_);
+}
+
+}  // namespace dagflow::detail
