@@ -5,4 +5,5 @@
 #include "dagflow/errors.hpp"
 #include "dagflow/log.hpp"
 #include "dagflow/options.hpp"
+#include "dagflow/task_graph.hpp"
 #include "dagflow/visualize.hpp"

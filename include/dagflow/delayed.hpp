@@ -230,7 +230,7 @@ template <class T>
 Delayed<std::decay_t<T>> value(T&& constant, std::string name = "value") {
   using V = std::decay_t<T>;
   auto node = new detail::ValueNode<V>(std::make_shared<const std::string>(std::move(name)),
-                                       std::forward<T>(constant));
+                                       std::make_shared<const V>(std::forward<T>(constant)));
   return detail::DelayedAccess::make<V>(detail::NodeRef::adopt(node));
 }
 
@@ -257,8 +257,9 @@ std::tuple<Ts...> compute(const ComputeOptions& options, const Delayed<Ts>&... v
   static_assert((!std::is_void_v<Ts> && ...), "dagflow::compute(a, b, ...): use a.compute() for Delayed<void>");
   detail::Node* roots[] = {detail::DelayedAccess::node(values)...};
   detail::Results results = detail::compute_nodes(roots, options);
-  std::size_t output = 0;
-  return std::tuple<Ts...>{detail::take_result<Ts>(results, output++)...};
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return std::tuple<Ts...>{detail::take_result<Ts>(results, I)...};
+  }(std::index_sequence_for<Ts...>{});
 }
 
 /// Computes several values in one run with the default options.
@@ -307,7 +308,8 @@ Delayed<T> Delayed<T>::persist(const ComputeOptions& options) const {
     compute(options);
     return *this;
   } else {
-    auto node = new detail::ValueNode<T>(std::make_shared<const std::string>(name()), compute(options));
+    auto node = new detail::ValueNode<T>(std::make_shared<const std::string>(name()),
+                                         std::make_shared<const T>(compute(options)));
     return Delayed<T>(detail::NodeRef::adopt(node));
   }
 }

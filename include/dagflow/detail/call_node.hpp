@@ -151,8 +151,8 @@ void store_result(Slot& out, Call&& call) {
 template <class F, class R, class... Specs>
 class CallNode final : public Node {
  public:
-  CallNode(Name name, const F* function, DepList deps, std::tuple<Specs...> specs)
-      : Node(std::move(name), std::move(deps)), function_(function), specs_(std::move(specs)) {}
+  CallNode(Name name, const F* function, DepList deps, std::tuple<Specs...> specs, bool name_is_key = false)
+      : Node(std::move(name), std::move(deps), name_is_key), function_(function), specs_(std::move(specs)) {}
 
   void run(const InputView& inputs, Slot& out) const override {
     run_impl(inputs, out, std::index_sequence_for<Specs...>{});
@@ -170,17 +170,18 @@ class CallNode final : public Node {
   std::tuple<Specs...> specs_;
 };
 
-/// Node holding a constant (`value()`, `persist()`): consumers read it in place, without copies.
+/// Node holding a constant (`value()`, `persist()`, TaskGraph values): consumers read it in place,
+/// without copies. The constant is shared, so lowering a TaskGraph again does not copy it either.
 template <class T>
 class ValueNode final : public Node {
  public:
-  template <class U>
-  ValueNode(Name name, U&& value) : Node(std::move(name), DepList()), value_(std::forward<U>(value)) {}
+  ValueNode(Name name, std::shared_ptr<const T> value, bool name_is_key = false)
+      : Node(std::move(name), DepList(), name_is_key), value_(std::move(value)) {}
 
-  void run(const InputView&, Slot& out) const override { out.borrow(value_); }
+  void run(const InputView&, Slot& out) const override { out.borrow(*value_); }
 
  private:
-  T value_;
+  std::shared_ptr<const T> value_;
 };
 
 }  // namespace dagflow::detail

@@ -83,7 +83,7 @@ class DepList {
  private:
   std::uint32_t size_ = 0;
   union {
-    Node* inline_[inline_capacity];
+    Node* inline_[inline_capacity]{};  // zeroed so that moving an empty or short list copies no garbage
     Node** heap_;
   };
 };

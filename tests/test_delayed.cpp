@@ -1,0 +1,457 @@
+// Building Delayed graphs: keys and names, value(), gather(), vector arguments, void functions,
+// move-only and large results, constants, and the lessons of the course's "Delayed evaluation" chapter.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <numeric>
+#include <regex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <dagflow/dagflow.hpp>
+
+namespace {
+
+using dagflow::ComputeOptions;
+using dagflow::Delayed;
+using dagflow::Scheduler;
+
+const ComputeOptions sync_options{.scheduler = Scheduler::sync};
+const ComputeOptions threads_options{.scheduler = Scheduler::threads};
+
+// --- The course's lessons -----------------------------------------------------------------------
+
+TEST(CourseLessons, SharedInputRunsOnceWhenComputedTogether) {
+  std::atomic<int> calls{0};
+  auto add = dagflow::delayed([&calls](int a, int b) { ++calls; return a + b; }, "add");
+  std::atomic<int> x_calls{0};
+  auto make_x = dagflow::delayed([&x_calls] { ++x_calls; return 3; }, "x");
+  Delayed<int> x = make_x();
+  Delayed<int> y = add(x, 10);
+  Delayed<int> z = add(x, y);
+  EXPECT_EQ(calls.load(), 0) << "building a graph must not run anything";
+
+  auto [a, b] = dagflow::compute(y, z);
+  EXPECT_EQ(a, 13);
+  EXPECT_EQ(b, 16);
+  EXPECT_EQ(x_calls.load(), 1) << "x is shared by y and z and must run once";
+  EXPECT_EQ(calls.load(), 2) << "y runs once even though z uses it too";
+}
+
+TEST(CourseLessons, ComputingSeparatelyRunsTheSharedInputTwice) {
+  // The contrast the course draws: separate compute() calls do not share work.
+  std::atomic<int> x_calls{0};
+  auto make_x = dagflow::delayed([&x_calls] { ++x_calls; return 3; }, "x");
+  auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
+  Delayed<int> x = make_x();
+  Delayed<int> y = add(x, 10);
+  Delayed<int> z = add(x, y);
+  EXPECT_EQ(y.compute(), 13);
+  EXPECT_EQ(z.compute(), 16);
+  EXPECT_EQ(x_calls.load(), 2);
+}
+
+TEST(CourseLessons, GatherOfAddNN) {
+  auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
+  std::vector<Delayed<int>> parts;
+  for (int n = 0; n < 10; ++n) parts.push_back(add(n, n));
+  Delayed<std::vector<int>> all = dagflow::gather(parts);
+  EXPECT_EQ(all.compute(), (std::vector<int>{0, 2, 4, 6, 8, 10, 12, 14, 16, 18}));
+}
+
+TEST(CourseLessons, ZComputedAloneRunsXOnce) {
+  std::atomic<int> adds{0};
+  auto add = dagflow::delayed([&adds](int a, int b) { ++adds; return a + b; }, "add");
+  Delayed<int> x_p = add(1, 2);
+  Delayed<int> y_p = add(x_p, 3);
+  Delayed<int> z_p = add(x_p, y_p);
+  EXPECT_EQ(z_p.compute(), 9);
+  EXPECT_EQ(adds.load(), 3) << "x_p feeds both y_p and z_p but runs once";
+}
+
+TEST(CourseLessons, MeanOfAListOfPromises) {
+  auto calc = dagflow::delayed([](int i) { return static_cast<double>(i); }, "calc");
+  auto mean = dagflow::delayed(
+      [](const std::vector<double>& xs) { return std::accumulate(xs.begin(), xs.end(), 0.0) / xs.size(); },
+      "mean");
+  std::vector<Delayed<double>> parts;
+  for (int i = 1; i <= 10; ++i) parts.push_back(calc(i));
+  EXPECT_DOUBLE_EQ(mean(parts).compute(), 5.5);
+}
+
+// --- Keys and names ---------------------------------------------------------------------------------
+
+TEST(Keys, HaveTheFormNameDashEightHexDigits) {
+  auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
+  const std::regex form("add-[0-9a-f]{8}");
+  Delayed<int> x = add(1, 2);
+  EXPECT_TRUE(std::regex_match(x.key(), form)) << x.key();
+  EXPECT_EQ(x.name(), "add");
+}
+
+TEST(Keys, DefaultNamesAreTaskValueAndGather) {
+  auto f = dagflow::delayed([](int a) { return a; });
+  EXPECT_TRUE(std::regex_match(f(1).key(), std::regex("task-[0-9a-f]{8}"))) << f(1).key();
+  auto c = dagflow::value(5);
+  EXPECT_TRUE(std::regex_match(c.key(), std::regex("value-[0-9a-f]{8}"))) << c.key();
+  EXPECT_EQ(dagflow::gather(std::vector<Delayed<int>>{c}).name(), "gather");
+  EXPECT_EQ(dagflow::gather(c, f(1)).name(), "gather");
+  EXPECT_EQ(dagflow::value(1, "one").name(), "one");
+}
+
+TEST(Keys, AreUniqueEvenForIdenticalCalls) {
+  auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
+  constexpr int count = 20000;
+  std::vector<Delayed<int>> nodes;
+  nodes.reserve(count);
+  std::set<std::string> keys;
+  for (int i = 0; i < count; ++i) {
+    nodes.push_back(add(1, 1));
+    keys.insert(nodes.back().key());
+  }
+  EXPECT_EQ(keys.size(), static_cast<std::size_t>(count));
+}
+
+TEST(Keys, CopiesOfAHandleShareTheTask) {
+  auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
+  Delayed<int> x = add(1, 2);
+  Delayed<int> copy = x;
+  Delayed<int> moved = std::move(copy);
+  EXPECT_EQ(moved.key(), x.key());
+  EXPECT_FALSE(copy.valid());  // NOLINT(bugprone-use-after-move): a moved-from handle is empty
+  EXPECT_TRUE(x.valid());
+}
+
+TEST(Keys, PersistKeepsTheNameButNotTheKey) {
+  auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
+  Delayed<int> x = add(1, 2);
+  Delayed<int> p = x.persist();
+  EXPECT_EQ(p.name(), "add");
+  EXPECT_NE(p.key(), x.key());
+}
+
+// --- value() and gather() -----------------------------------------------------------------------------
+
+TEST(Value, ComputesToTheConstant) {
+  Delayed<std::string> c = dagflow::value(std::string("hi"));
+  EXPECT_EQ(c.compute(), "hi");
+  EXPECT_EQ(c.compute(sync_options), "hi");
+  auto shout = dagflow::delayed([](const std::string& s) { return s + "!"; }, "shout");
+  EXPECT_EQ(shout(c).compute(), "hi!");
+}
+
+TEST(Gather, TupleOfDifferentTypes) {
+  auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
+  Delayed<int> x = add(1, 2);
+  Delayed<std::string> c = dagflow::value(std::string("hi"));
+  Delayed<std::tuple<int, std::string>> t = dagflow::gather(x, c);
+  EXPECT_EQ(t.compute(), std::make_tuple(3, std::string("hi")));
+  static_assert(std::is_same_v<decltype(dagflow::gather(x)), Delayed<std::tuple<int>>>);
+  EXPECT_EQ(dagflow::gather(x).compute(), std::make_tuple(3));
+}
+
+TEST(Gather, EmptyListGivesEmptyVector) {
+  Delayed<std::vector<int>> all = dagflow::gather(std::vector<Delayed<int>>{});
+  EXPECT_TRUE(all.compute().empty());
+}
+
+TEST(Gather, RepeatedElementRunsOnceAndAppearsTwice) {
+  std::atomic<int> calls{0};
+  auto make = dagflow::delayed([&calls](int v) { ++calls; return std::vector<int>(3, v); }, "make");
+  Delayed<std::vector<int>> x = make(7);
+  auto all = dagflow::gather(std::vector<Delayed<std::vector<int>>>{x, x, x});
+  const std::vector<std::vector<int>> expected(3, std::vector<int>(3, 7));
+  EXPECT_EQ(all.compute(), expected);
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(Gather, NestedGathers) {
+  auto sq = dagflow::delayed([](int a) { return a * a; }, "sq");
+  std::vector<Delayed<std::vector<int>>> rows;
+  for (int r = 0; r < 3; ++r) {
+    std::vector<Delayed<int>> row;
+    for (int c = 0; c < 4; ++c) row.push_back(sq(r * 4 + c));
+    rows.push_back(dagflow::gather(row));
+  }
+  const auto table = dagflow::gather(rows).compute();
+  ASSERT_EQ(table.size(), 3u);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) EXPECT_EQ(table[r][c], (r * 4 + c) * (r * 4 + c));
+}
+
+// --- Arguments ---------------------------------------------------------------------------------------
+
+int subtract(int a, int b) { return a - b; }
+
+struct Scale {
+  int factor;
+  int operator()(int x) const { return x * factor; }
+};
+
+TEST(Arguments, FunctionPointersGenericLambdasAndFunctionObjects) {
+  auto sub = dagflow::delayed(&subtract, "subtract");
+  auto generic = dagflow::delayed([](auto a, auto b) { return a * b; }, "mul");
+  auto scale = dagflow::delayed(Scale{3}, "scale");
+  Delayed<int> x = sub(10, 4);
+  EXPECT_EQ(scale(generic(x, x)).compute(), 108);
+  EXPECT_EQ(sub.name(), "subtract");
+}
+
+TEST(Arguments, VectorOfDelayedMixedWithPlainValues) {
+  auto leaf = dagflow::delayed([](int i) { return i; }, "leaf");
+  auto weighted = dagflow::delayed(
+      [](const std::vector<int>& xs, int weight, const std::vector<int>& ys) {
+        return weight * (std::accumulate(xs.begin(), xs.end(), 0) - std::accumulate(ys.begin(), ys.end(), 0));
+      },
+      "weighted");
+  std::vector<Delayed<int>> xs{leaf(5), leaf(6)}, ys{leaf(1)};
+  EXPECT_EQ(weighted(xs, 10, ys).compute(), 100);
+  EXPECT_EQ(weighted(std::vector<Delayed<int>>{}, 2, ys).compute(), -2);
+}
+
+TEST(Arguments, VectorArgumentByValueMayBeModified) {
+  auto leaf = dagflow::delayed([](int i) { return i; }, "leaf");
+  auto sorted = dagflow::delayed([](std::vector<int> xs) { std::sort(xs.begin(), xs.end()); return xs; }, "sort");
+  std::vector<Delayed<int>> parts{leaf(3), leaf(1), leaf(2)};
+  EXPECT_EQ(sorted(parts).compute(), (std::vector<int>{1, 2, 3}));
+}
+
+TEST(Arguments, PlainArgumentsAreCopiedAtCallTime) {
+  auto shout = dagflow::delayed([](const std::string& s) { return s + "!"; }, "shout");
+  std::string text = "before";
+  Delayed<std::string> d = shout(text);
+  text = "after";
+  EXPECT_EQ(d.compute(), "before!");
+}
+
+// --- void functions ------------------------------------------------------------------------------------
+
+TEST(VoidFunctions, GiveDelayedVoidAndRunOnCompute) {
+  std::atomic<int> total{0};
+  auto add_to = dagflow::delayed([&total](int n) { total += n; }, "add_to");
+  auto three = dagflow::delayed([] { return 3; }, "three");
+  Delayed<void> v = add_to(three());
+  static_assert(std::is_same_v<decltype(v), Delayed<void>>);
+  EXPECT_EQ(total.load(), 0);
+  v.compute();
+  EXPECT_EQ(total.load(), 3);
+  v.compute(sync_options);
+  EXPECT_EQ(total.load(), 6);
+  Delayed<void> p = v.persist();
+  EXPECT_EQ(total.load(), 9);
+  EXPECT_TRUE(p.valid());
+}
+
+// --- Move-only results -----------------------------------------------------------------------------------
+
+TEST(MoveOnly, UniquePtrFlowsIntoAByValueConsumer) {
+  auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
+  auto twice = dagflow::delayed([](std::unique_ptr<int> p) { return *p * 2; }, "twice");
+  for (const auto& options : {sync_options, threads_options}) EXPECT_EQ(twice(make(21)).compute(options), 42);
+}
+
+TEST(MoveOnly, UniquePtrIsTheComputedResult) {
+  auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
+  auto bump = dagflow::delayed([](std::unique_ptr<int> p) { ++*p; return p; }, "bump");
+  std::unique_ptr<int> result = bump(bump(make(1))).compute();
+  ASSERT_NE(result, nullptr);
+  EXPECT_EQ(*result, 3);
+}
+
+TEST(MoveOnly, SeveralConstReferenceReaders) {
+  auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
+  auto read = dagflow::delayed([](const std::unique_ptr<int>& p, int k) { return *p + k; }, "read");
+  Delayed<std::unique_ptr<int>> p = make(10);
+  auto [a, b, c] = dagflow::compute(read(p, 1), read(p, 2), read(p, 3));
+  EXPECT_EQ(a + b + c, 36);
+}
+
+TEST(MoveOnly, VectorOfUniquePtrsMovedIntoAByValueConsumer) {
+  auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
+  auto total = dagflow::delayed(
+      [](std::vector<std::unique_ptr<int>> ps) {
+        int sum = 0;
+        for (const auto& p : ps) sum += *p;
+        return sum;
+      },
+      "total");
+  std::vector<Delayed<std::unique_ptr<int>>> parts;
+  for (int i = 1; i <= 5; ++i) parts.push_back(make(i));
+  EXPECT_EQ(total(parts).compute(), 15);
+}
+
+TEST(MoveOnly, TwoByValueReadersIsAClearErrorNotACrash) {
+  auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
+  auto take = dagflow::delayed([](std::unique_ptr<int> p) { return *p; }, "take");
+  Delayed<std::unique_ptr<int>> p = make(1);
+  // Sync order is the plan's order, so the first reader is deterministic: it cannot copy.
+  try {
+    dagflow::compute(sync_options, take(p), take(p));
+    FAIL() << "expected a TaskError";
+  } catch (const dagflow::TaskError& e) {
+    EXPECT_NE(std::string(e.what()).find("not copyable"), std::string::npos) << e.what();
+    EXPECT_THROW(e.rethrow_original(), dagflow::UsageError);
+  }
+}
+
+TEST(MoveOnly, RequestingTheSameMoveOnlyOutputTwiceIsAUsageError) {
+  auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
+  Delayed<std::unique_ptr<int>> p = make(1);
+  EXPECT_THROW(dagflow::compute(p, p), dagflow::UsageError);
+}
+
+// --- Large results: copies and moves -------------------------------------------------------------
+
+// A large result that counts how it is copied and moved.
+struct Big {
+  static inline std::atomic<int> copies{0};
+  static inline std::atomic<int> moves{0};
+  static void reset() { copies = 0, moves = 0; }
+
+  std::vector<int> data;
+
+  explicit Big(std::size_t n = 1000, int fill = 1) : data(n, fill) {}
+  Big(const Big& other) : data(other.data) { ++copies; }
+  Big(Big&& other) noexcept : data(std::move(other.data)) { ++moves; }
+  Big& operator=(const Big& other) {
+    data = other.data;
+    ++copies;
+    return *this;
+  }
+  Big& operator=(Big&& other) noexcept {
+    data = std::move(other.data);
+    ++moves;
+    return *this;
+  }
+  ~Big() = default;
+  long sum() const { return std::accumulate(data.begin(), data.end(), 0L); }
+};
+
+class LargeResults : public ::testing::TestWithParam<Scheduler> {
+ protected:
+  void SetUp() override { Big::reset(); }
+  ComputeOptions options() const { return {.scheduler = GetParam()}; }
+};
+
+TEST_P(LargeResults, NotCopiedToConstReferenceConsumers) {
+  auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
+  auto sum = dagflow::delayed([](const Big& b) { return b.sum(); }, "sum");
+  auto size = dagflow::delayed([](const Big& b) { return b.data.size(); }, "size");
+  auto both = dagflow::delayed([](const Big& a, const Big& b) { return a.sum() + b.sum(); }, "both");
+  Delayed<Big> big = make(std::size_t{1000});
+  auto [s, n, bb] = dagflow::compute(options(), sum(big), size(big), both(big, big));
+  EXPECT_EQ(s, 1000);
+  EXPECT_EQ(n, 1000u);
+  EXPECT_EQ(bb, 2000);
+  EXPECT_EQ(Big::copies.load(), 0);
+  EXPECT_EQ(Big::moves.load(), 0) << "the result is constructed in place in its slot";
+}
+
+TEST_P(LargeResults, MovedAlongAChainOfByValueConsumers) {
+  auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
+  auto bump = dagflow::delayed([](Big b) { b.data.push_back(1); return b; }, "bump");
+  Delayed<Big> x = make(std::size_t{1000});
+  for (int i = 0; i < 5; ++i) x = bump(x);
+  const Big result = x.compute(options());
+  EXPECT_EQ(result.data.size(), 1005u);
+  EXPECT_EQ(Big::copies.load(), 0);
+  EXPECT_GT(Big::moves.load(), 0);
+}
+
+TEST_P(LargeResults, OutputThatIsAlsoConsumedByValueIsNotMovedFrom) {
+  auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
+  auto drain = dagflow::delayed([](Big b) { Big taken = std::move(b); return taken.sum(); }, "drain");
+  Delayed<Big> big = make(std::size_t{100});
+  auto [whole, drained] = dagflow::compute(options(), big, drain(big));
+  EXPECT_EQ(whole.data.size(), 100u);
+  EXPECT_EQ(drained, 100);
+  EXPECT_EQ(Big::copies.load(), 1) << "the consumer needs its own copy, the output is moved out";
+}
+
+TEST_P(LargeResults, RequestingTheSameOutputTwiceCopiesOnce) {
+  auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
+  Delayed<Big> big = make(std::size_t{10});
+  auto [a, b] = dagflow::compute(options(), big, big);
+  EXPECT_EQ(a.data, b.data);
+  EXPECT_EQ(Big::copies.load(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Schedulers, LargeResults, ::testing::Values(Scheduler::sync, Scheduler::threads),
+                         [](const auto& info) { return info.param == Scheduler::sync ? "sync" : "threads"; });
+
+TEST(LargeResultsOrder, ByValueLastReaderMovesWithSyncScheduler) {
+  Big::reset();
+  auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
+  auto sum = dagflow::delayed([](const Big& b) { return b.sum(); }, "sum");
+  auto take = dagflow::delayed([](Big b) { return static_cast<long>(b.data.size()); }, "take");
+  Delayed<Big> big = make(std::size_t{1000});
+  // The sync scheduler runs the plan's order: both const readers, then the by-value one, last.
+  auto [a, b, c] = dagflow::compute(sync_options, sum(big), sum(big), take(big));
+  EXPECT_EQ(a + b + c, 3000);
+  EXPECT_EQ(Big::copies.load(), 0);
+  Big::reset();
+  // With threads the by-value reader may run before the others, but it copies at most once.
+  auto [d, e, f] = dagflow::compute(threads_options, sum(big), sum(big), take(big));
+  EXPECT_EQ(d + e + f, 3000);
+  EXPECT_LE(Big::copies.load(), 1);
+}
+
+TEST(LargeResultsOrder, ByValueReaderThatIsNotLastCopies) {
+  Big::reset();
+  auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
+  auto sum = dagflow::delayed([](const Big& b) { return b.sum(); }, "sum");
+  auto take = dagflow::delayed([](Big b) { Big mine = std::move(b); return mine.sum(); }, "take");
+  Delayed<Big> big = make(std::size_t{1000});
+  // take runs first here, so it must copy: the later reader still sees the whole value.
+  auto [a, b] = dagflow::compute(sync_options, take(big), sum(big));
+  EXPECT_EQ(a, 1000);
+  EXPECT_EQ(b, 1000);
+  EXPECT_EQ(Big::copies.load(), 1);
+}
+
+// --- Constants are never consumed -------------------------------------------------------------------------
+
+TEST(Constants, PlainArgumentTakenByValueSurvivesRepeatedComputes) {
+  auto keep = dagflow::delayed([](std::string s) { std::string mine = std::move(s); return mine + "!"; }, "keep");
+  Delayed<std::string> d = keep(std::string("hello"));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(d.compute(sync_options), "hello!");
+    EXPECT_EQ(d.compute(threads_options), "hello!");
+  }
+}
+
+TEST(Constants, ValueTakenByValueSurvivesRepeatedComputes) {
+  auto pass = dagflow::delayed([](std::vector<int> v) { return v; }, "pass");
+  Delayed<std::vector<int>> c = dagflow::value(std::vector<int>{1, 2, 3});
+  Delayed<std::vector<int>> d = pass(c);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(d.compute(), (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(c.compute(sync_options), (std::vector<int>{1, 2, 3})) << "the constant itself as the output";
+  }
+}
+
+TEST(Constants, ValueIsReadInPlaceByConstReferenceConsumers) {
+  auto sum = dagflow::delayed([](const Big& b) { return b.sum(); }, "sum");
+  Delayed<Big> c = dagflow::value(Big(500));
+  Big::reset();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(sum(c).compute(), 500);
+  EXPECT_EQ(Big::copies.load(), 0);
+}
+
+TEST(Constants, PersistedResultTakenByValueSurvivesRepeatedComputes) {
+  auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
+  auto drain = dagflow::delayed([](Big b) { Big mine = std::move(b); return mine.sum(); }, "drain");
+  Delayed<Big> p = make(std::size_t{50}).persist();
+  Delayed<long> d = drain(p);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(d.compute(), 50);
+  EXPECT_EQ(p.compute().data.size(), 50u);
+}
+
+}  // namespace
