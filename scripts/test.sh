@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds dagflow with its tests and runs them through CTest.
+#   scripts/test.sh                       Release build in build/
+#   scripts/test.sh address,undefined     sanitizer build in build-sanitize-address,undefined/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+sanitize="${1:-}"
+build_dir="build"
+build_type="Release"
+if [ -n "$sanitize" ]; then
+  build_dir="build-sanitize-${sanitize//,/-}"
+  build_type="RelWithDebInfo"
+fi
+jobs="$(nproc)"
+
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" -DDAGFLOW_SANITIZE="$sanitize" \
+  -DDAGFLOW_BUILD_TESTS=ON -DDAGFLOW_BUILD_EXAMPLES=ON -DDAGFLOW_BUILD_BENCHMARKS=ON
+cmake --build "$build_dir" -j "$jobs"
+ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
