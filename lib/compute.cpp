@@ -1,6 +1,6 @@
 // compute(): user roots -> plan (culling, numbering) -> run state -> executor -> results.
+#include <algorithm>
 #include <chrono>
-#include <limits>
 #include <string>
 
 #include "dagflow/detail/run_api.hpp"
@@ -32,28 +32,26 @@ void execute(Run& run, const ComputeOptions& options, int& concurrency) {
   }
 }
 
-// Moves the outputs out of the run; a task requested twice is stored once and shared.
+// Moves the outputs out of the run; a task requested twice is stored once and shared. Positions are
+// grouped by task with a sort of the (few) outputs rather than arrays over the whole plan, which would
+// cost a pass over memory proportional to the graph for every compute.
 Results collect(const Plan& plan, Run& run) {
   const auto outputs = plan.outputs();
-  constexpr auto none = std::numeric_limits<std::uint32_t>::max();
-  std::vector<std::uint32_t> first_position(plan.size(), none);
+  std::vector<std::uint64_t> by_task(outputs.size());
+  for (std::uint32_t position = 0; position < outputs.size(); ++position)
+    by_task[position] = std::uint64_t{outputs[position]} << 32 | position;
+  std::sort(by_task.begin(), by_task.end());
+
   std::vector<std::uint32_t> first(outputs.size());
-  std::vector<bool> last_use(outputs.size(), true);
+  std::vector<bool> last_use(outputs.size(), false);
   std::vector<Slot> slots(outputs.size());
-  for (std::uint32_t position = 0; position < outputs.size(); ++position) {
-    std::uint32_t& seen_at = first_position[outputs[position]];
-    if (seen_at == none) {
-      seen_at = position;
-      slots[position] = std::move(run.result(outputs[position]));
-    }
-    first[position] = seen_at;
-  }
-  // A position is the last use of its result unless a later position asks for the same task.
-  std::vector<std::uint32_t> last_position(plan.size(), none);
-  for (std::uint32_t position = 0; position < outputs.size(); ++position) {
-    std::uint32_t& previous = last_position[outputs[position]];
-    if (previous != none) last_use[previous] = false;
-    previous = position;
+  for (std::size_t k = 0; k < by_task.size();) {
+    const auto task = static_cast<std::uint32_t>(by_task[k] >> 32);
+    const auto first_position = static_cast<std::uint32_t>(by_task[k]);
+    slots[first_position] = std::move(run.result(task));
+    // Within a task's group positions ascend: the first one holds the result, the last one may move it.
+    for (; k < by_task.size() && by_task[k] >> 32 == task; ++k) first[static_cast<std::uint32_t>(by_task[k])] = first_position;
+    last_use[static_cast<std::uint32_t>(by_task[k - 1])] = true;
   }
   return Results(std::move(slots), std::move(first), std::move(last_use));
 }

@@ -23,7 +23,8 @@ class SyncExecutor final : public Executor {
   int concurrency() const noexcept override { return 1; }
 };
 
-/// A oneTBB flow graph with one continue_node per task, on `workers` threads (0: all cores).
+/// A oneTBB flow graph whose one dispatching node runs tasks as they become ready, on `workers` threads
+/// (0: all cores). See threads_executor.cpp for why it is not one flow-graph node per task.
 class ThreadsExecutor final : public Executor {
  public:
   explicit ThreadsExecutor(int workers);

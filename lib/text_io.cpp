@@ -24,7 +24,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+std::string in_quotes(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// strerror's text, without strerror's shared buffer (tasks run on several threads).
+std::string os_message(int error) { return std::generic_category().message(error); }
 
 [[noreturn]] void throw_os_error(int error, const std::string& what) {
   throw std::system_error(error, std::generic_category(), "dagflow: " + what);
@@ -42,11 +45,15 @@ struct GlobFailure {
 };
 thread_local GlobFailure glob_failure;
 
-int on_glob_error(const char* path, int error) {
+int on_glob_error(const char* path, int error) noexcept {
   // A missing or non-directory component just means "no match"; anything else (EACCES, EIO) would
   // silently drop files, so it stops the expansion.
   if (error == ENOENT || error == ENOTDIR) return 0;
-  glob_failure = {path, error};
+  glob_failure.error = error;
+  try {
+    glob_failure.path = path;
+  } catch (...) {  // an exception must not cross glob's C frames; the message just lacks the path
+  }
   return 1;
 }
 
@@ -70,7 +77,7 @@ std::vector<fs::path> expand_glob(const std::string& pattern) {
   if (status == GLOB_NOSPACE) throw std::bad_alloc();
   if (status == GLOB_ABORTED)
     throw UsageError("dagflow: read_text: pattern '" + pattern + "': cannot read directory " +
-                     quoted(glob_failure.path) + ": " + std::strerror(glob_failure.error));
+                     in_quotes(glob_failure.path) + ": " + os_message(glob_failure.error));
   std::vector<fs::path> files;
   if (status == 0) {
     for (std::size_t i = 0; i < result.get()->gl_pathc; ++i) {
@@ -95,24 +102,28 @@ class FileDescriptor {
     if (fd_ >= 0) ::close(fd_);
   }
   int get() const noexcept { return fd_; }
+  /// Gives up ownership (to a gzFile that will close it).
+  void release() noexcept { fd_ = -1; }
 
  private:
   int fd_;
 };
 
-/// Checks, at read_text() time, that `path` is a file we can open; returns its size (0 for a file
-/// whose size is not known in advance, such as a pipe).
-std::uint64_t checked_file_size(const fs::path& path) {
+/// Checks, at read_text() time, that `path` is a file we can open; returns its size, or nothing for a
+/// file whose size is not known in advance (a pipe, a device).
+std::optional<std::uint64_t> checked_file_size(const fs::path& path) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
-  if (!fs::exists(status)) throw UsageError("dagflow: read_text: file " + quoted(path) + " does not exist");
-  if (fs::is_directory(status)) throw UsageError("dagflow: read_text: " + quoted(path) + " is a directory");
+  if (status.type() == fs::file_type::not_found)
+    throw UsageError("dagflow: read_text: file " + in_quotes(path) + " does not exist");
+  if (error) throw UsageError("dagflow: read_text: cannot access " + in_quotes(path) + ": " + error.message());
+  if (fs::is_directory(status)) throw UsageError("dagflow: read_text: " + in_quotes(path) + " is a directory");
   FileDescriptor fd(open_for_reading(path));
   if (fd.get() < 0)
-    throw UsageError("dagflow: read_text: cannot open " + quoted(path) + ": " + std::strerror(errno));
-  if (!fs::is_regular_file(status)) return 0;
+    throw UsageError("dagflow: read_text: cannot open " + in_quotes(path) + ": " + os_message(errno));
+  if (!fs::is_regular_file(status)) return std::nullopt;
   const std::uint64_t size = fs::file_size(path, error);
-  if (error) throw UsageError("dagflow: read_text: cannot get the size of " + quoted(path) + ": " + error.message());
+  if (error) throw UsageError("dagflow: read_text: cannot get the size of " + in_quotes(path) + ": " + error.message());
   return size;
 }
 
@@ -130,17 +141,17 @@ bool is_gzip(const fs::path& path, TextCompression compression) {
 
 void add_blocks(const fs::path& path, std::optional<std::uint64_t> blocksize, TextCompression compression,
                 std::vector<TextBlock>& blocks) {
-  const std::uint64_t size = checked_file_size(path);
+  const std::optional<std::uint64_t> size = checked_file_size(path);
   const bool gzip = is_gzip(path, compression);
   // A gzip stream cannot be entered in the middle, and a file of unknown size cannot be cut.
-  if (gzip || !blocksize || !fs::is_regular_file(path) || size <= *blocksize) {
+  if (gzip || !blocksize || !size || *size <= *blocksize) {
     blocks.push_back({path, 0, TextBlock::to_eof, gzip});
     return;
   }
   const std::uint64_t bs = *blocksize;
-  for (std::uint64_t start = 0; start < size; start += bs) {
+  for (std::uint64_t start = 0; start < *size; start += bs) {
     // The last block runs to the end of the file so that bytes appended since listing are not lost.
-    const std::uint64_t end = size - start <= bs ? TextBlock::to_eof : start + bs;
+    const std::uint64_t end = *size - start <= bs ? TextBlock::to_eof : start + bs;
     blocks.push_back({path, start, end, false});
   }
 }
@@ -157,7 +168,7 @@ std::size_t read_at(int fd, const fs::path& path, std::uint64_t offset, std::siz
     const ssize_t got = ::pread(fd, out.data() + old_size + done, count - done, static_cast<off_t>(offset + done));
     if (got < 0) {
       if (errno == EINTR) continue;
-      throw_os_error(errno, "cannot read " + quoted(path));
+      throw_os_error(errno, "cannot read " + in_quotes(path));
     }
     if (got == 0) break;
     done += static_cast<std::size_t>(got);
@@ -166,32 +177,55 @@ std::size_t read_at(int fd, const fs::path& path, std::uint64_t offset, std::siz
   return done;
 }
 
-/// Reads from `offset` to the end of the file (or pipe) into `out`.
+/// Appends bytes from the file until `buffer` ends with the first "\n" after what it held (or the
+/// file ends): the rest of a line that began inside a block and runs past it.
+void read_rest_of_line(int fd, const fs::path& path, std::uint64_t from, std::string& buffer) {
+  for (std::size_t chunk = 4096;; chunk = std::min<std::size_t>(chunk * 2, 1 << 20)) {
+    const std::size_t scanned = buffer.size();
+    if (read_at(fd, path, from + scanned, chunk, buffer) == 0) return;
+    const auto newline = buffer.find('\n', scanned);
+    if (newline != std::string::npos) {
+      buffer.resize(newline + 1);
+      return;
+    }
+  }
+}
+
+/// Makes room for at least `wanted` more bytes after `out`'s contents, growing geometrically, and
+/// returns how many bytes of room there are (the string's spare capacity, exposed by resize).
+std::size_t grow_for_read(std::string& out, std::size_t wanted) {
+  if (out.capacity() - out.size() < wanted) out.reserve(std::max(out.size() + wanted, 2 * out.capacity()));
+  return out.capacity() - out.size();
+}
+
+/// Reads sequentially from `fd` (a pipe or device, which cannot pread) to its end into `out`.
+void read_stream_to_eof(int fd, const fs::path& path, std::string& out) {
+  for (;;) {
+    const std::size_t old_size = out.size();
+    const std::size_t room = grow_for_read(out, 1 << 16);
+    out.resize(old_size + room);
+    ssize_t got;
+    do got = ::read(fd, out.data() + old_size, room);
+    while (got < 0 && errno == EINTR);
+    out.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+    if (got < 0) throw_os_error(errno, "cannot read " + in_quotes(path));
+    if (got == 0) return;
+  }
+}
+
+/// Reads from `offset` to the end of the file into `out`.
 void read_to_eof(int fd, const fs::path& path, std::uint64_t offset, std::string& out) {
   struct stat info {};
-  std::size_t chunk = 1 << 16;
-  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && static_cast<std::uint64_t>(info.st_size) > offset) {
-    // One read of the whole expected size, plus one that finds the end.
-    chunk = static_cast<std::size_t>(static_cast<std::uint64_t>(info.st_size) - offset) + 1;
-  }
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) return read_stream_to_eof(fd, path, out);
+  // The size seen now plus one byte, so that a file that did not grow is read in one call; a file that
+  // grew since is read on in growing chunks.
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  std::size_t chunk = (size > offset ? static_cast<std::size_t>(size - offset) : 0) + 1;
   for (;;) {
-    std::size_t got;
-    if (S_ISREG(info.st_mode)) {
-      got = read_at(fd, path, offset, chunk, out);
-    } else {
-      // Pipes and devices cannot pread; read sequentially.
-      const std::size_t old_size = out.size();
-      out.resize(old_size + chunk);
-      ssize_t n;
-      do n = ::read(fd, out.data() + old_size, chunk);
-      while (n < 0 && errno == EINTR);
-      if (n < 0) throw_os_error(errno, "cannot read " + quoted(path));
-      got = static_cast<std::size_t>(n);
-      out.resize(old_size + got);
-    }
-    if (got == 0) return;
+    const std::size_t got = read_at(fd, path, offset, chunk, out);
+    if (got < chunk) return;
     offset += got;
-    chunk = std::max<std::size_t>(chunk, 1 << 16);
+    chunk = grow_for_read(out, 1 << 16);
   }
 }
 
@@ -201,40 +235,46 @@ void read_to_eof(int fd, const fs::path& path, std::uint64_t offset, std::string
 /// the byte before it.
 std::string_view read_plain_block(const TextBlock& block, std::string& buffer) {
   FileDescriptor fd(open_for_reading(block.path));
-  if (fd.get() < 0) throw_os_error(errno, "cannot open " + quoted(block.path));
+  if (fd.get() < 0) throw_os_error(errno, "cannot open " + in_quotes(block.path));
   const std::uint64_t from = block.start == 0 ? 0 : block.start - 1;
   if (block.end == TextBlock::to_eof) {
     read_to_eof(fd.get(), block.path, from, buffer);
   } else {
-    const auto owned = static_cast<std::size_t>(block.end - from);
-    buffer.reserve(owned + 256);
-    if (read_at(fd.get(), block.path, from, owned, buffer) == owned && buffer.back() != '\n') {
-      // Finish the last line, which runs past the block: read on until its "\n".
-      std::size_t scanned = buffer.size();
-      for (std::size_t chunk = 4096;; chunk = std::min<std::size_t>(chunk * 2, 1 << 20)) {
-        if (read_at(fd.get(), block.path, from + buffer.size(), chunk, buffer) == 0) break;
-        const auto newline = buffer.find('\n', scanned);
-        if (newline != std::string::npos) {
-          buffer.resize(newline + 1);
-          break;
-        }
-        scanned = buffer.size();
-      }
-    }
+    const auto span = static_cast<std::size_t>(block.end - from);
+    buffer.reserve(span + 256);
+    const std::size_t got = read_at(fd.get(), block.path, from, span, buffer);
+    // A line starts in the block only after a "\n" among its bytes before the last; without one, the
+    // block's bytes all belong to a line that an earlier block owns.
+    if (block.start != 0 && std::string_view(buffer).substr(0, span - 1).find('\n') == std::string_view::npos)
+      return {};
+    if (got == span && buffer.back() != '\n') read_rest_of_line(fd.get(), block.path, from, buffer);
   }
   std::string_view text(buffer);
   if (block.start == 0) return text;
-  // The first line this block owns begins after the first "\n" at or after `start - 1`; it must
-  // begin before `end`, or the block owns nothing (its bytes belong to a line of an earlier block).
   const auto newline = text.find('\n');
-  if (newline == std::string_view::npos || (block.end != TextBlock::to_eof && from + newline + 1 >= block.end))
-    return {};
-  return text.substr(newline + 1);
+  return newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
+}
+
+/// How many bytes to reserve for the decompressed contents of a gzip file of `compressed` bytes: the
+/// size its trailer announces (exact for one member under 4 GiB) when plausible, else a guess.
+std::size_t gzip_size_hint(int fd, std::uint64_t compressed) {
+  constexpr std::uint64_t max_ratio = 1032;  // deflate cannot compress better than this
+  unsigned char trailer[4];
+  if (compressed >= 18 && ::pread(fd, trailer, 4, static_cast<off_t>(compressed - 4)) == 4) {
+    const std::uint64_t size = trailer[0] | (trailer[1] << 8) | (trailer[2] << 16) | (std::uint64_t{trailer[3]} << 24);
+    if (size <= compressed * max_ratio) return static_cast<std::size_t>(size) + 1;  // + 1 to see the end
+  }
+  return static_cast<std::size_t>(std::min<std::uint64_t>(compressed * 4, std::uint64_t{1} << 30)) + 1;
 }
 
 std::string_view read_gzip_file(const fs::path& path, std::string& buffer) {
-  gzFile gz = ::gzopen(path.c_str(), "rb");
-  if (gz == nullptr) throw_os_error(errno != 0 ? errno : ENOMEM, "cannot open " + quoted(path));
+  FileDescriptor fd(open_for_reading(path));
+  struct stat info {};
+  if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0) throw_os_error(errno, "cannot open " + in_quotes(path));
+  buffer.reserve(S_ISREG(info.st_mode) ? gzip_size_hint(fd.get(), static_cast<std::uint64_t>(info.st_size)) : 1 << 16);
+  gzFile gz = ::gzdopen(fd.get(), "rb");
+  if (gz == nullptr) throw std::bad_alloc();  // the descriptor is fine, so zlib lacked memory
+  fd.release();                               // gzclose_r closes it
   struct Closer {
     gzFile gz;
     ~Closer() {
@@ -242,30 +282,36 @@ std::string_view read_gzip_file(const fs::path& path, std::string& buffer) {
     }
   } closer{gz};
   ::gzbuffer(gz, 1 << 17);
-  std::size_t chunk = 1 << 18;
   for (;;) {
     const std::size_t old_size = buffer.size();
-    buffer.resize(old_size + chunk);
-    const int got = ::gzread(gz, buffer.data() + old_size, static_cast<unsigned>(chunk));
-    if (got < 0) break;  // reported below
-    buffer.resize(old_size + static_cast<std::size_t>(got));
-    if (got == 0) break;
-    chunk = std::min<std::size_t>(buffer.size(), INT_MAX / 2);
+    const std::size_t room = std::min<std::size_t>(grow_for_read(buffer, 1), INT_MAX);
+    buffer.resize(old_size + room);
+    const int got = ::gzread(gz, buffer.data() + old_size, static_cast<unsigned>(room));
+    buffer.resize(old_size + static_cast<std::size_t>(std::max(got, 0)));
+    if (got <= 0) break;
   }
   int status = Z_OK;
   const char* message = ::gzerror(gz, &status);
-  if (status == Z_ERRNO) throw_os_error(errno, "cannot read " + quoted(path));
-  if (status != Z_OK && status != Z_BUF_ERROR)
-    throw Error("dagflow: cannot decompress " + quoted(path) + ": " + message);
+  if (status == Z_ERRNO) throw_os_error(errno, "cannot read " + in_quotes(path));
+  if (status != Z_OK) throw Error("dagflow: cannot decompress " + in_quotes(path) + ": " + message);
   // zlib passes non-gzip data through unchanged; for a file said to be gzip that is an error.
   if (::gzdirect(gz) != 0 && !buffer.empty())
-    throw Error("dagflow: cannot decompress " + quoted(path) + ": not in gzip format");
-  closer.gz = nullptr;
-  // gzclose_r is what reports a stream that ended early (Z_BUF_ERROR).
-  if (const int closed = ::gzclose_r(gz); closed != Z_OK)
-    throw Error("dagflow: cannot decompress " + quoted(path) + ": " +
-                (closed == Z_BUF_ERROR ? "unexpected end of file (truncated gzip data)" : "corrupt gzip data"));
+    throw Error("dagflow: cannot decompress " + in_quotes(path) + ": not in gzip format");
+  // gzclose_r is what reports a stream that ended early.
+  if (::gzclose_r(std::exchange(closer.gz, nullptr)) != Z_OK)
+    throw Error("dagflow: cannot decompress " + in_quotes(path) + ": unexpected end of file (truncated gzip data)");
   return buffer;
+}
+
+/// Number of "\n" bytes in `text` (memchr is vectorized, and as fast as a hand-written word loop).
+std::size_t count_newlines(std::string_view text) noexcept {
+  std::size_t count = 0;
+  for (const char *p = text.data(), *end = p + text.size(); p != end; ++count) {
+    const void* newline = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    if (newline == nullptr) break;
+    p = static_cast<const char*>(newline) + 1;
+  }
+  return count;
 }
 
 /// Splits `text` into lines: each "\n" ends one (a "\r" before it is dropped) and a last line needs
@@ -273,12 +319,7 @@ std::string_view read_gzip_file(const fs::path& path, std::string& buffer) {
 std::vector<std::string> split_lines(std::string_view text) {
   const char* const begin = text.data();
   const char* const end = begin + text.size();
-  std::size_t count = 0;
-  for (const char* p = begin; p != end; ++count) {
-    const void* newline = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-    if (newline == nullptr) break;
-    p = static_cast<const char*>(newline) + 1;
-  }
+  const std::size_t count = count_newlines(text);
   std::vector<std::string> lines;
   lines.reserve(count + 1);
   for (const char* p = begin; p != end;) {
@@ -351,7 +392,7 @@ std::vector<std::string> text_output_paths(const std::string& pattern, std::size
     if (!directory.empty() && !fs::is_directory(directory, error)) {
       fs::create_directories(directory, error);
       if (error)
-        throw UsageError("dagflow: to_textfiles: cannot create directory " + quoted(directory) + ": " +
+        throw UsageError("dagflow: to_textfiles: cannot create directory " + in_quotes(directory) + ": " +
                          error.message());
     }
     paths.push_back(std::move(path));

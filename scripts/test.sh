@@ -12,6 +12,8 @@ build_type="Release"
 if [ -n "$sanitize" ]; then
   build_dir="build-sanitize-${sanitize//,/-}"
   build_type="RelWithDebInfo"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 fi
 jobs="$(nproc)"
 

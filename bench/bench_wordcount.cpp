@@ -1,0 +1,144 @@
+// Word count over War and Peace repeated to about 100 MB (31 copies, 102 MB, 18.2 million words),
+// with the code of examples/wordcount:
+//
+//   serial                       read the file whole and count it in one plain loop: the baseline
+//   dagflow/<pipeline>/workers:w read_text in 4 MiB blocks (25 partitions), the example's task graph
+//                                on w worker threads; pipeline 0 is the default one-pass graph
+//                                (map_partitions + foldby), 1 the course's literal chain
+//                                (map(to_lower).map(split_words).flatten().frequencies())
+//
+// Every iteration checks the total and distinct word counts. The dagflow runs report `speedup`
+// (serial time / dagflow time) and `efficiency` (serial time / (workers x dagflow time)); times are
+// the fastest iteration, so that other processes on the machine disturb them least. The input is
+// built in a temporary folder at start from ../shared/data/war_and_peace.txt (or the folder named by
+// DAGFLOW_SHARED_DATA_DIR), and every benchmark is skipped with a message when the novel is absent.
+// For comparison, bench/compare_dask runs the course's dask.bag version on the same input.
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dagflow/bag_io.hpp"
+#include "dagflow/dagflow.hpp"
+
+#include "../examples/wordcount/pipeline.hpp"
+#include "../examples/wordcount/serial_count.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int copies = 31;  // 31 x 3.29 MB = 102 MB
+constexpr std::size_t novel_words = 586885, novel_distinct = 17703;  // counted with tr and grep
+constexpr std::size_t blocksize = std::size_t{4} << 20;             // the example's default
+
+fs::path data_dir() {
+  if (const char* dir = std::getenv("DAGFLOW_SHARED_DATA_DIR")) return dir;
+  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "shared" / "data";  // beside the repository
+}
+
+// The ~100 MB input, made once, removed at exit; empty when the novel is absent.
+class Input {
+ public:
+  Input() {
+    const fs::path novel = data_dir() / "war_and_peace.txt";
+    if (!fs::exists(novel)) {
+      std::fprintf(stderr, "bench_wordcount: %s is absent; every benchmark is skipped\n", novel.c_str());
+      return;
+    }
+    dir_ = fs::temp_directory_path() / ("dagflow_bench_wordcount_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    path_ = dir_ / "war_and_peace_x31.txt";
+    const std::string text = wordcount::read_file(novel.string());
+    std::ofstream out(path_, std::ios::binary);
+    for (int i = 0; i < copies; ++i) out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+  ~Input() {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path dir_, path_;
+};
+
+const Input& input() {
+  static const Input made;
+  return made;
+}
+
+bool correct(const wordcount::Summary& s) {
+  return s.total_words == copies * novel_words && s.distinct_words == novel_distinct && !s.top.empty() &&
+         s.top.front().first == "the";
+}
+
+double serial_best = 0;  // seconds, fastest serial iteration
+
+void serial(benchmark::State& state) {
+  if (input().path().empty()) return state.SkipWithError("war_and_peace.txt is absent");
+  double best = 1e300;
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    const wordcount::Summary summary = wordcount::count_files_serially({input().path().string()}, 20);
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+    if (!correct(summary)) state.SkipWithError("wrong counts");
+  }
+  serial_best = best;
+  state.counters["best_ms"] = best * 1e3;
+  state.counters["MB/s"] = static_cast<double>(fs::file_size(input().path())) / best / 1e6;
+}
+
+// Builds the graph and computes it each iteration, as the example does.
+void dagflow_graph(benchmark::State& state) {
+  if (input().path().empty()) return state.SkipWithError("war_and_peace.txt is absent");
+  const bool literal = state.range(0) == 1;
+  const int workers = static_cast<int>(state.range(1));
+  double best = 1e300;
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    const auto lines = dagflow::bag::read_text(input().path(), {.blocksize = blocksize});
+    const auto counts = literal ? wordcount::course_word_counts(lines) : wordcount::fast_word_counts(lines);
+    const wordcount::Summary summary = wordcount::summarize(counts, 20).compute({.workers = workers});
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+    if (!correct(summary)) state.SkipWithError("wrong counts");
+  }
+  state.SetLabel(literal ? "course's chain" : "one-pass graph");
+  state.counters["best_ms"] = best * 1e3;
+  state.counters["MB/s"] = static_cast<double>(fs::file_size(input().path())) / best / 1e6;
+  if (serial_best > 0) {
+    state.counters["speedup"] = serial_best / best;
+    state.counters["efficiency"] = serial_best / best / workers;
+  }
+}
+
+// Serial first: the dagflow runs read its time.
+BENCHMARK(serial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+BENCHMARK(dagflow_graph)
+    ->ArgNames({"pipeline", "workers"})
+    ->Args({0, 1})
+    ->Args({0, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(5);
+BENCHMARK(dagflow_graph)
+    ->ArgNames({"pipeline", "workers"})
+    ->Args({1, 1})
+    ->Args({1, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();

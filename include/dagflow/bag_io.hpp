@@ -1,0 +1,142 @@
+// Bags from and to text files, as Dask's `db.read_text` and `Bag.to_textfiles`.
+//
+//   auto lines = dagflow::bag::read_text("books/*.txt", {.blocksize = 1 << 20});   // nothing read yet
+//   auto paths = dagflow::bag::to_textfiles(lines, "out/part-*.txt.gz");         // runs the graph
+//
+// The files are listed when read_text() is called, so a missing file fails at once; they are read
+// inside the tasks, in parallel, each time the bag is computed.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dagflow/bag.hpp"
+#include "dagflow/delayed.hpp"
+#include "dagflow/detail/text_io.hpp"
+#include "dagflow/options.hpp"
+
+namespace dagflow::bag {
+
+/// How read_text decides whether a file is gzip-compressed: `infer` (the default) reads files whose
+/// name ends in ".gz" as gzip and others as plain text; `none` and `gzip` apply to every file.
+using Compression = detail::TextCompression;
+
+/// Options of read_text.
+struct ReadTextOptions {
+  /// Bytes per partition: a plain file larger than this is cut into blocks of this many bytes, each a
+  /// partition holding the lines that *start* in it (so every line is in exactly one partition, and
+  /// a block's last line may run past the block's end; a block inside a long line may hold none). A
+  /// file of n bytes thus gives ceil(n / blocksize) partitions, one when it is empty. Unset (the
+  /// default, as in Dask): one partition per file. Zero is a UsageError. A gzip file is always one
+  /// partition, since a gzip stream cannot be entered in the middle, and so is a file whose size is
+  /// not known in advance (a pipe, a device).
+  std::optional<std::size_t> blocksize = std::nullopt;
+  /// Which files are gzip-compressed.
+  Compression compression = Compression::infer;
+};
+
+/// A bag of the lines of text files, each without its terminator ("\n", or "\r\n"; a lone "\r" is
+/// kept). A last line without a "\n" is still a line; an empty file has none. Bytes are passed through
+/// unchanged (no decoding; a UTF-8 byte-order mark stays at the start of the first line).
+///
+/// `sources` are file names and glob patterns: an entry containing '*', '?' or '[' is expanded with
+/// glob(3) (no "**"; a backslash escapes a special character), matching files in sorted order and
+/// skipping directories. Partitions follow the order of `sources`, then of the matches, then of the
+/// blocks in a file.
+///
+/// Throws UsageError naming the problem when no sources are given, blocksize is 0, a file does not
+/// exist, is a directory or cannot be opened, a pattern matches no files, or a directory a pattern
+/// needs cannot be read. A file that cannot be read later, when the bag is computed, makes compute()
+/// throw TaskError; its original() is a std::system_error (dagflow::Error for corrupt gzip data)
+/// whose message names the file.
+inline Bag<std::string> read_text(const std::vector<std::filesystem::path>& sources,
+                                  const ReadTextOptions& options = {}) {
+  return from_delayed(detail::read_text_partitions(sources, options.blocksize, options.compression));
+}
+
+/// read_text of one file name or glob pattern, e.g. `read_text("data/*.txt")`.
+template <class Source>
+  requires std::constructible_from<std::filesystem::path, const Source&>
+Bag<std::string> read_text(const Source& source, const ReadTextOptions& options = {}) {
+  return read_text(std::vector<std::filesystem::path>{std::filesystem::path(source)}, options);
+}
+
+/// read_text of a range of file names and glob patterns (e.g. a std::vector<std::string>).
+template <std::ranges::input_range Sources>
+  requires(!std::constructible_from<std::filesystem::path, const Sources&> &&
+           std::constructible_from<std::filesystem::path, std::ranges::range_reference_t<const Sources&>>)
+Bag<std::string> read_text(const Sources& sources, const ReadTextOptions& options = {}) {
+  std::vector<std::filesystem::path> paths;
+  for (auto&& source : sources) paths.emplace_back(source);
+  return read_text(paths, options);
+}
+
+/// A function turning an element of a bag into the text of its line for to_textfiles: anything
+/// returning something convertible to std::string_view (std::string, std::string_view, const char*).
+template <class F, class T>
+concept TextFormatter = std::copy_constructible<F> && std::invocable<const F&, const T&> &&
+                        std::convertible_to<std::invoke_result_t<const F&, const T&>, std::string_view>;
+
+/// Element types to_textfiles writes without a formatter: strings, and numbers (shortest decimal form
+/// that reads back to the same value; bool as true/false).
+template <class T>
+concept DefaultTextElement = TextFormatter<detail::DefaultTextFormat, T>;
+
+/// The lazy form of to_textfiles: one task per partition, each writing its file and producing its
+/// path. The output directories are created, and the pattern checked, now; nothing is written until
+/// the tasks run. Throws like to_textfiles.
+template <class T, TextFormatter<T> Format>
+std::vector<Delayed<std::string>> to_textfiles_delayed(const Bag<T>& bag, const std::string& pattern, Format format) {
+  auto partitions = bag.to_delayed();
+  const std::vector<std::string> paths = detail::text_output_paths(pattern, partitions.size());
+  const auto write = delayed(
+      [format = std::move(format)](const std::vector<T>& elements, const std::string& path) {
+        detail::TextFileWriter file(path);
+        for (const T& element : elements) file.write_line(format(element));
+        file.close();
+        return path;
+      },
+      "to_textfiles");
+  std::vector<Delayed<std::string>> written;
+  written.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) written.push_back(write(partitions[i], paths[i]));
+  return written;
+}
+
+/// to_textfiles_delayed for strings and numbers (see DefaultTextElement).
+template <DefaultTextElement T>
+std::vector<Delayed<std::string>> to_textfiles_delayed(const Bag<T>& bag, const std::string& pattern) {
+  return to_textfiles_delayed(bag, pattern, detail::DefaultTextFormat{});
+}
+
+/// Writes one text file per partition and returns their paths in partition order, computing the bag
+/// now (as Dask's default `compute=True`). Each element becomes one line, `format(element)` followed
+/// by "\n" (an element containing "\n" therefore reads back as several lines).
+///
+/// Every '*' in `pattern` is replaced by the partition index, zero-padded to the width of the
+/// largest index ("part-07" of 12 partitions), so that `read_text` of the same pattern reads the
+/// files back in partition order. Missing directories are created. A name ending in ".gz" is written
+/// gzip-compressed.
+///
+/// Throws UsageError when `pattern` has no '*' or a directory cannot be created; TaskError when a
+/// file cannot be written (original(): std::system_error naming the file) or a task of the bag fails.
+template <class T, TextFormatter<T> Format>
+std::vector<std::string> to_textfiles(const Bag<T>& bag, const std::string& pattern, Format format,
+                                      const ComputeOptions& options = {}) {
+  return compute(to_textfiles_delayed(bag, pattern, std::move(format)), options);
+}
+
+/// to_textfiles for strings and numbers (see DefaultTextElement).
+template <DefaultTextElement T>
+std::vector<std::string> to_textfiles(const Bag<T>& bag, const std::string& pattern,
+                                      const ComputeOptions& options = {}) {
+  return to_textfiles(bag, pattern, detail::DefaultTextFormat{}, options);
+}
+
+}  // namespace dagflow::bag

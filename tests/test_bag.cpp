@@ -1,0 +1,526 @@
+// Bag: the course's map/filter/reduce cases, the constructors, the element-wise operations, compute,
+// take, persist, pictures, copies avoided along map/filter chains, and compile-time rejection of misuse.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cctype>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "test_bag_support.hpp"
+
+namespace {
+
+using dagflow::Bag;
+using dagflow::Delayed;
+using dagflow::TaskError;
+using dagflow::UsageError;
+namespace bag = dagflow::bag;
+using namespace bag_test;
+
+std::string upper(std::string word) {
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word;
+}
+bool contains_a(const std::string& word) { return word.find('a') != std::string::npos; }
+std::size_t count_chars(const std::vector<std::string>& words) {
+  std::size_t n = 0;
+  for (const auto& w : words) n += w.size();
+  return n;
+}
+std::size_t sum_sizes(const std::vector<std::size_t>& counts) { return std::accumulate(counts.begin(), counts.end(), std::size_t{0}); }
+
+std::vector<std::size_t> partition_sizes(const Bag<int>& b) {
+  std::vector<std::size_t> sizes;
+  for (const auto& part : b.to_delayed()) sizes.push_back(part.compute().size());
+  return sizes;
+}
+
+// --- The course's "Map and reduce" cases, for several partitionings and both schedulers --------------
+
+class CourseCases : public ::testing::TestWithParam<std::size_t> {
+ protected:
+  Bag<std::string> words() const { return bag::from_sequence(mary(), {.npartitions = GetParam()}); }
+};
+
+TEST_P(CourseCases, MapUpper) {
+  for (const auto& options : both_schedulers())
+    EXPECT_EQ(words().map(upper).compute(options), (std::vector<std::string>{"MARY", "HAD", "A", "LITTLE", "LAMB"}));
+}
+
+TEST_P(CourseCases, FilterContainsA) {
+  for (const auto& options : both_schedulers())
+    EXPECT_EQ(words().filter(contains_a).compute(options), (std::vector<std::string>{"mary", "had", "a", "lamb"}));
+}
+
+TEST_P(CourseCases, MapContainsA) {
+  for (const auto& options : both_schedulers())
+    EXPECT_EQ(words().map(contains_a).compute(options), (std::vector<bool>{true, true, true, false, true}));
+}
+
+TEST_P(CourseCases, ReductionCountCharsSum) {
+  for (const auto& options : both_schedulers()) EXPECT_EQ(words().reduction(count_chars, sum_sizes).compute(options), 18u);
+}
+
+TEST_P(CourseCases, PluckByHand) {
+  // The course's challenge: pluck without pluck is a map that picks a member.
+  auto pairs = words().map([](const std::string& w) { return std::pair<std::string, std::size_t>(w, w.size()); });
+  EXPECT_EQ(pairs.pluck<1>().compute(), pairs.map([](const auto& p) { return p.second; }).compute());
+  EXPECT_EQ(pairs.pluck<1>().compute(), (std::vector<std::size_t>{4, 3, 1, 6, 4}));
+}
+
+// 1 partition, fewer partitions than words, one word each, more partitions than words.
+INSTANTIATE_TEST_SUITE_P(Partitionings, CourseCases, ::testing::Values(1, 2, 5, 12));
+
+TEST(CourseCases, PiWithABagIsAMeanOfMaps) {
+  // from_sequence(repeat(N, 24)).map(calc_pi).mean(): Dask's default gives one partition per element.
+  auto shots = bag::from_sequence(std::vector<std::int64_t>(24, 1000));
+  EXPECT_EQ(shots.npartitions(), 24u);
+  auto estimate = shots.map([](std::int64_t n) { return 3.0 + static_cast<double>(n % 7) / 10; }).mean();
+  EXPECT_DOUBLE_EQ(estimate.compute(), 3.6);
+}
+
+// --- Constructors ------------------------------------------------------------------------------------
+
+TEST(FromSequence, DaskDefaultIsOneElementPerPartitionUpTo100) {
+  EXPECT_EQ(bag::from_sequence(iota(7)).npartitions(), 7u);
+  EXPECT_EQ(bag::from_sequence(iota(100)).npartitions(), 100u);
+  // Above 100 elements, partitions of ceil(sqrt(n) / 10): 2 for 250 elements.
+  auto b = bag::from_sequence(iota(250));
+  EXPECT_EQ(b.npartitions(), 125u);
+  EXPECT_EQ(b.compute(), iota(250));
+}
+
+TEST(FromSequence, NpartitionsGivesExactlyThatManyBalancedPartitions) {
+  auto b = bag::from_sequence(iota(10), {.npartitions = 3});
+  EXPECT_EQ(partition_sizes(b), (std::vector<std::size_t>{4, 3, 3}));
+  EXPECT_EQ(b.compute(), iota(10));
+  EXPECT_EQ(partition_sizes(bag::from_sequence(iota(2), {.npartitions = 4})), (std::vector<std::size_t>{1, 1, 0, 0}));
+}
+
+TEST(FromSequence, PartitionSizeCutsFixedChunks) {
+  auto b = bag::from_sequence(iota(10), {.partition_size = 4});
+  EXPECT_EQ(partition_sizes(b), (std::vector<std::size_t>{4, 4, 2}));
+  EXPECT_EQ(partition_sizes(bag::from_sequence(iota(8), {.partition_size = 4})), (std::vector<std::size_t>{4, 4}));
+}
+
+TEST(FromSequence, EmptySequenceGivesEmptyPartitions) {
+  EXPECT_EQ(partition_sizes(bag::from_sequence(std::vector<int>{})), (std::vector<std::size_t>{0}));
+  EXPECT_EQ(partition_sizes(bag::from_sequence(std::vector<int>{}, {.npartitions = 3})), (std::vector<std::size_t>{0, 0, 0}));
+  EXPECT_TRUE(bag::from_sequence(std::vector<int>{}).compute().empty());
+}
+
+TEST(FromSequence, BadOptionsThrowUsageError) {
+  EXPECT_THROW(bag::from_sequence(iota(3), {.npartitions = 0}), UsageError);
+  EXPECT_THROW(bag::from_sequence(iota(3), {.partition_size = 0}), UsageError);
+  try {
+    bag::from_sequence(iota(3), {.npartitions = 1, .partition_size = 1});
+    FAIL() << "both options must be refused";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("not both"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FromSequence, AcceptsBracedListsAndOtherRanges) {
+  EXPECT_EQ(bag::from_sequence({3, 1, 2}).compute(), (std::vector<int>{3, 1, 2}));
+  std::deque<int> d{5, 6, 7};
+  EXPECT_EQ(bag::from_sequence(d, {.npartitions = 2}).compute(), (std::vector<int>{5, 6, 7}));
+  EXPECT_EQ(bag::from_sequence(std::views::iota(0, 4)).compute(), (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST(FromSequence, PartitionsAreConstantsReadInPlace) {
+  // A const-reference consumer (count) never copies an element out of the constant partitions.
+  std::vector<Tracked> items;
+  for (int i = 0; i < 10; ++i) items.emplace_back(i);
+  auto b = bag::from_sequence(std::move(items), {.npartitions = 3});
+  Tracked::copies = 0;
+  EXPECT_EQ(b.count().compute(), 10u);
+  EXPECT_EQ(Tracked::copies.load(), 0);
+}
+
+TEST(Range, GivesInt64sInBalancedPartitions) {
+  Bag<std::int64_t> b = bag::range(10, 3);
+  EXPECT_EQ(b.npartitions(), 3u);
+  EXPECT_EQ(b.compute(), (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(b.to_delayed()[0].compute().size(), 4u);
+  EXPECT_EQ(b.to_delayed()[0].name(), "range");
+  EXPECT_EQ(bag::range(0, 2).compute(), std::vector<std::int64_t>{});
+  EXPECT_EQ(bag::range(2, 5).npartitions(), 5u);
+  EXPECT_THROW(bag::range(-1, 2), UsageError);
+  EXPECT_THROW(bag::range(5, 0), UsageError);
+}
+
+TEST(FromDelayed, PartitionsAreTheGivenTasks) {
+  auto make = dagflow::delayed([](int first, int n) { std::vector<int> v(static_cast<std::size_t>(n)); std::iota(v.begin(), v.end(), first); return v; }, "make");
+  Bag<int> b = bag::from_delayed(std::vector<Delayed<std::vector<int>>>{make(0, 2), make(2, 3)});
+  EXPECT_EQ(b.npartitions(), 2u);
+  EXPECT_EQ(b.compute(), (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(b.to_delayed()[1].name(), "make");
+  EXPECT_EQ(bag::from_delayed(make(7, 1)).compute(), (std::vector<int>{7}));
+  EXPECT_THROW(bag::from_delayed(std::vector<Delayed<std::vector<int>>>{make(0, 1), {}}), UsageError);
+  EXPECT_THROW(bag::from_delayed(Delayed<std::vector<int>>()), UsageError);
+}
+
+TEST(Concat, JoinsPartitionListsInOrderWithoutNewTasks) {
+  auto a = bag::from_sequence(iota(3), {.npartitions = 2});
+  auto b = bag::from_sequence(std::vector<int>{10, 11}, {.npartitions = 1});
+  Bag<int> c = bag::concat(std::vector<Bag<int>>{a, b, Bag<int>()});
+  EXPECT_EQ(c.npartitions(), 3u);
+  EXPECT_EQ(c.compute(), (std::vector<int>{0, 1, 2, 10, 11}));
+  EXPECT_EQ(c.to_delayed()[2].key(), b.to_delayed()[0].key());
+  EXPECT_EQ(bag::concat(std::vector<Bag<int>>{}).npartitions(), 0u);
+}
+
+TEST(Zip, TuplesOfCorrespondingElements) {
+  auto a = bag::from_sequence(iota(5), {.npartitions = 2});
+  auto b = a.map([](int x) { return std::to_string(x * x); });
+  auto z = bag::zip(a, b, a);
+  EXPECT_EQ(z.npartitions(), 2u);
+  auto items = z.compute();
+  ASSERT_EQ(items.size(), 5u);
+  EXPECT_EQ(items[3], std::make_tuple(3, std::string("9"), 3));
+}
+
+TEST(Zip, DifferentPartitionCountsThrowUsageError) {
+  auto a = bag::from_sequence(iota(5), {.npartitions = 2});
+  auto b = bag::from_sequence(iota(5), {.npartitions = 3});
+  try {
+    bag::zip(a, b);
+    FAIL() << "zip of 2 and 3 partitions must throw";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("2, 3"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Zip, DifferentPartitionLengthsFailInsideTheTask) {
+  auto a = bag::from_sequence(iota(4), {.npartitions = 2});
+  auto b = bag::from_sequence(iota(5), {.npartitions = 2});
+  try {
+    bag::zip(a, b).compute();
+    FAIL() << "zip of partitions of 2 and 3 elements must fail";
+  } catch (const TaskError& e) {
+    EXPECT_EQ(e.key().rfind("zip-", 0), 0u) << e.key();
+    EXPECT_THROW(e.rethrow_original(), UsageError);
+  }
+}
+
+// --- Element-wise operations -----------------------------------------------------------------------
+
+TEST(Map, ChangesTypeAndKeepsPartitioning) {
+  auto b = bag::from_sequence(iota(6), {.npartitions = 4});
+  auto strings = b.map([](int x) { return std::string(static_cast<std::size_t>(x), 'x'); });
+  EXPECT_EQ(strings.npartitions(), 4u);
+  EXPECT_EQ(strings.compute()[3], "xxx");
+  EXPECT_EQ(strings.to_delayed()[0].name(), "map");
+}
+
+TEST(Map, ExtraArgumentsMayBeDelayedOrPlain) {
+  std::atomic<int> factor_calls{0};
+  auto factor = dagflow::delayed([&factor_calls] { ++factor_calls; return 10; }, "factor")();
+  auto b = bag::from_sequence(iota(4), {.npartitions = 4});
+  auto mapped = b.map([](int x, int k, const std::string& suffix) { return std::to_string(x * k) + suffix; }, factor,
+                      std::string("!"));
+  EXPECT_EQ(mapped.compute(), (std::vector<std::string>{"0!", "10!", "20!", "30!"}));
+  EXPECT_EQ(factor_calls.load(), 1) << "a Delayed argument is one task shared by all partitions";
+  EXPECT_THROW(b.map([](int x, int k) { return x + k; }, Delayed<int>()), UsageError);
+}
+
+TEST(Map, FunctionErrorsNameTheMapTask) {
+  auto b = bag::from_sequence(iota(4), {.npartitions = 2});
+  auto failing = b.map([](int x) {
+    if (x == 3) throw std::runtime_error("three");
+    return x;
+  });
+  try {
+    failing.compute();
+    FAIL();
+  } catch (const TaskError& e) {
+    EXPECT_EQ(e.key().rfind("map-", 0), 0u) << e.key();
+    EXPECT_NE(std::string(e.what()).find("three"), std::string::npos);
+  }
+}
+
+TEST(Starmap, UnpacksTupleLikeElements) {
+  auto pairs = bag::from_sequence(std::vector<std::pair<int, int>>{{1, 2}, {3, 4}, {5, 6}}, {.npartitions = 2});
+  EXPECT_EQ(pairs.starmap([](int a, int b) { return a * b; }).compute(), (std::vector<int>{2, 12, 30}));
+  auto triples = bag::zip(bag::range(3, 1), bag::range(3, 1), bag::range(3, 1));
+  EXPECT_EQ(triples.starmap([](std::int64_t a, std::int64_t b, std::int64_t c) { return a + b + c; }).compute(),
+            (std::vector<std::int64_t>{0, 3, 6}));
+}
+
+TEST(FilterRemove, KeepOrDropMatchingElementsInOrder) {
+  auto b = bag::from_sequence(iota(10), {.npartitions = 3});
+  auto even = [](int x) { return x % 2 == 0; };
+  EXPECT_EQ(b.filter(even).compute(), (std::vector<int>{0, 2, 4, 6, 8}));
+  EXPECT_EQ(b.remove(even).compute(), (std::vector<int>{1, 3, 5, 7, 9}));
+  EXPECT_EQ(b.filter(even).npartitions(), 3u);
+  EXPECT_EQ(b.remove(even).to_delayed()[0].name(), "remove");
+  EXPECT_TRUE(b.filter([](int) { return false; }).compute().empty());
+}
+
+TEST(Flatten, ElementsThatAreRangesBecomeTheirItems) {
+  auto nested = bag::from_sequence(std::vector<std::vector<std::string>>{{"a", "b"}, {}, {"c"}}, {.npartitions = 2});
+  EXPECT_EQ(nested.flatten().compute(), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(bag::from_sequence(std::vector<std::string>{"ab", "c"}).flatten().compute(), (std::vector<char>{'a', 'b', 'c'}));
+  // Views are copied from, never moved from: the strings they show stay intact.
+  const std::vector<std::string> storage{"xy", "z"};
+  std::vector<std::string_view> views(storage.begin(), storage.end());
+  EXPECT_EQ(bag::from_sequence(views).flatten().compute(), (std::vector<char>{'x', 'y', 'z'}));
+}
+
+TEST(Flatten, SplitWordsLikeTheWordCount) {
+  auto lines = bag::from_sequence(std::vector<std::string>{"the cat", "", "the hat"}, {.npartitions = 2});
+  auto words = lines
+                   .map([](const std::string& line) {
+                     std::vector<std::string> out;
+                     std::istringstream in(line);
+                     for (std::string w; in >> w;) out.push_back(w);
+                     return out;
+                   })
+                   .flatten();
+  EXPECT_EQ(words.compute(), (std::vector<std::string>{"the", "cat", "the", "hat"}));
+}
+
+TEST(Pluck, TupleMembersAndRangeItems) {
+  auto pairs = bag::from_sequence(std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 2}});
+  EXPECT_EQ(pairs.pluck<0>().compute(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(pairs.pluck<1>().compute(), (std::vector<int>{1, 2}));
+  auto rows = bag::from_sequence(std::vector<std::vector<int>>{{1, 2, 3}, {4, 5, 6}});
+  EXPECT_EQ(rows.pluck(2).compute(), (std::vector<int>{3, 6}));
+  try {
+    rows.pluck(3).compute();
+    FAIL();
+  } catch (const TaskError& e) {
+    EXPECT_THROW(e.rethrow_original(), UsageError);
+    EXPECT_NE(std::string(e.what()).find("pluck(3)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(MapPartitions, WholePartitionsToAnyRange) {
+  auto b = bag::from_sequence(iota(7), {.npartitions = 3});
+  auto sizes = b.map_partitions([](const std::vector<int>& part) { return std::vector<std::size_t>{part.size()}; });
+  EXPECT_EQ(sizes.compute(), (std::vector<std::size_t>{3, 2, 2}));
+  auto sets = b.map_partitions([](const std::vector<int>& part) { return std::set<int>(part.begin(), part.end()); });
+  EXPECT_EQ(sets.compute(), iota(7));
+  auto reversed = b.map_partitions([](std::vector<int> part) {
+    std::reverse(part.begin(), part.end());
+    return part;
+  });
+  EXPECT_EQ(reversed.compute(), (std::vector<int>{2, 1, 0, 4, 3, 6, 5}));
+  auto shifted = b.map_partitions(
+      [](const std::vector<int>& part, int offset) {
+        std::vector<int> out;
+        for (int x : part) out.push_back(x + offset);
+        return out;
+      },
+      dagflow::value(100));
+  EXPECT_EQ(shifted.compute()[6], 106);
+  EXPECT_EQ(shifted.to_delayed()[0].name(), "map_partitions");
+}
+
+TEST(Accumulate, RunningValueAcrossPartitionsAsDask) {
+  // Dask: range(5).accumulate(add, initial=-1) is [-1, -1, 0, 2, 5, 9].
+  auto add = [](std::int64_t a, std::int64_t b) { return a + b; };
+  for (std::size_t n : {1u, 2u, 5u, 8u}) {
+    auto b = bag::range(5, n);
+    EXPECT_EQ(b.accumulate(add, std::int64_t{-1}).compute(), (std::vector<std::int64_t>{-1, -1, 0, 2, 5, 9})) << n;
+    EXPECT_EQ(b.accumulate(add).compute(), (std::vector<std::int64_t>{0, 1, 3, 6, 10})) << n;
+    EXPECT_EQ(b.accumulate(add).npartitions(), n);
+  }
+}
+
+TEST(Accumulate, AccumulatorOfAnotherTypeAndEmptyPartitions) {
+  auto b = bag::from_sequence(std::vector<std::string>{"a", "b", "c"}, {.npartitions = 6});
+  auto lengths = b.accumulate([](std::size_t n, const std::string& s) { return n + s.size(); }, std::size_t{0});
+  EXPECT_EQ(lengths.compute(), (std::vector<std::size_t>{0, 1, 2, 3}));
+  auto joined = b.accumulate([](const std::string& acc, const std::string& s) { return acc + s; });
+  EXPECT_EQ(joined.compute(), (std::vector<std::string>{"a", "ab", "abc"}));
+  EXPECT_TRUE(bag::from_sequence(std::vector<int>{}, {.npartitions = 3}).accumulate(std::plus<>()).compute().empty());
+}
+
+TEST(ElementWise, BagsOfBoolUseTheVectorOfBoolProxiesCorrectly) {
+  // std::vector<bool> hands out proxies instead of references: every by-value path must cope.
+  auto flags = bag::from_sequence(mary(), {.npartitions = 2}).map(contains_a);
+  EXPECT_EQ(flags.map([](bool b) { return !b; }).compute(), (std::vector<bool>{false, false, false, true, false}));
+  EXPECT_EQ(flags.filter([](bool b) { return b; }).count().compute(), 4u);
+  EXPECT_EQ(flags.topk(2).compute(), (std::vector<bool>{true, true}));
+  EXPECT_EQ(flags.distinct().compute(), (std::vector<bool>{true, false}));
+  EXPECT_EQ(flags.accumulate([](bool a, bool b) { return a && b; }).compute(), (std::vector<bool>{true, true, true, false, false}));
+  EXPECT_EQ(bag::zip(flags, flags).count().compute(), 5u);
+  EXPECT_EQ(flags.groupby([](bool b) { return b; }, 2).map([](const auto& g) { return g.second.size(); }).sum().compute(), 5u);
+}
+
+// --- Copies along element-wise chains ----------------------------------------------------------------
+
+// Partitions made by tasks (not constants), so the chain's first task may take them over.
+Bag<Tracked> tracked_bag(int n, std::size_t npartitions) {
+  auto make = dagflow::delayed(
+      [](int first, int last) {
+        std::vector<Tracked> v;
+        for (int i = first; i < last; ++i) v.emplace_back(i);
+        return v;
+      },
+      "make");
+  std::vector<Delayed<std::vector<Tracked>>> parts;
+  const int step = n / static_cast<int>(npartitions);
+  for (std::size_t p = 0; p < npartitions; ++p) parts.push_back(make(static_cast<int>(p) * step, static_cast<int>(p + 1) * step));
+  return bag::from_delayed(parts);
+}
+
+TEST(Copies, MapFilterChainsMovePartitionsThrough) {
+  auto chain = tracked_bag(1000, 4)
+                   .map([](Tracked t) { t.value *= 2; return t; })
+                   .filter([](const Tracked& t) { return t.value % 3 != 0; })
+                   .remove([](const Tracked& t) { return t.value % 5 == 0; })
+                   .map([](Tracked t) { t.value += 1; return t; });
+  for (const auto& options : both_schedulers()) {
+    Tracked::copies = 0;
+    auto out = chain.compute(options);
+    EXPECT_EQ(out.size(), 533u);
+    EXPECT_EQ(Tracked::copies.load(), 0) << "no element may be copied along map -> filter -> remove -> map";
+  }
+}
+
+TEST(Copies, ConstantPartitionsAreCopiedOnceIntoTheFirstByValueStep) {
+  std::vector<Tracked> items;
+  for (int i = 0; i < 100; ++i) items.emplace_back(i);
+  auto chain = bag::from_sequence(std::move(items), {.npartitions = 4})
+                   .map([](Tracked t) { t.value += 1; return t; })
+                   .filter([](const Tracked& t) { return t.value % 2 == 0; });
+  Tracked::copies = 0;
+  EXPECT_EQ(chain.compute(sync_options).size(), 50u);
+  EXPECT_EQ(Tracked::copies.load(), 100) << "the constants stay intact for the next compute: one copy each";
+}
+
+TEST(Copies, SharedPartitionIsCopiedOnlyForTheReaderThatIsNotLast) {
+  auto source = tracked_bag(100, 2);
+  auto doubled = source.map([](Tracked t) { t.value *= 2; return t; });
+  auto halved = source.map([](Tracked t) { t.value /= 2; return t; });
+  Tracked::copies = 0;
+  // The sync scheduler makes "last reader" deterministic; the threads scheduler may run both at once.
+  auto [a, b] = dagflow::compute(sync_options, dagflow::gather(doubled.to_delayed()), dagflow::gather(halved.to_delayed()));
+  EXPECT_EQ(a.size() + b.size(), 4u);
+  EXPECT_EQ(Tracked::copies.load(), 100) << "each partition has two readers: one copies, the last one moves";
+}
+
+// --- compute, take, persist, pictures -----------------------------------------------------------------
+
+TEST(Compute, EmptyBagsOfEveryKind) {
+  EXPECT_TRUE(Bag<int>().compute().empty());
+  EXPECT_EQ(Bag<int>().npartitions(), 0u);
+  EXPECT_EQ(Bag<int>().map([](int x) { return x; }).npartitions(), 0u);
+  EXPECT_EQ(Bag<int>().count().compute(), 0u);
+  auto empty_parts = bag::from_sequence(std::vector<int>{}, {.npartitions = 4});
+  EXPECT_TRUE(empty_parts.map([](int x) { return x + 1; }).filter([](int) { return true; }).compute().empty());
+}
+
+TEST(Compute, ToDelayedGivesThePartitionPromises) {
+  auto b = bag::from_sequence(iota(5), {.npartitions = 2}).map([](int x) { return x * 10; });
+  std::vector<Delayed<std::vector<int>>> parts = b.to_delayed();
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[1].compute(), (std::vector<int>{30, 40}));
+  EXPECT_EQ(dagflow::compute(parts), (std::vector<std::vector<int>>{{0, 10, 20}, {30, 40}}));
+}
+
+TEST(Take, ComputesOnlyTheLeadingPartitionsItNeeds) {
+  std::atomic<int> calls{0};
+  auto b = bag::from_sequence(iota(10), {.npartitions = 5}).map([&calls](int x) { ++calls; return x; });
+  EXPECT_EQ(b.take(3), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(calls.load(), 4) << "3 elements need partitions 0 and 1 (2 elements each), not the other three";
+  calls = 0;
+  EXPECT_EQ(b.take(2), (std::vector<int>{0, 1}));
+  EXPECT_EQ(calls.load(), 2);
+  calls = 0;
+  EXPECT_TRUE(b.take(0).empty());
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(b.take(100), iota(10)) << "asking for more than there is gives everything";
+}
+
+TEST(Take, SkipsEmptyLeadingPartitions) {
+  auto b = bag::from_sequence(iota(10), {.npartitions = 5}).filter([](int x) { return x >= 7; });
+  EXPECT_EQ(b.take(2), (std::vector<int>{7, 8}));
+}
+
+TEST(Persist, LaterGraphsDoNotRecompute) {
+  std::atomic<int> calls{0};
+  auto b = bag::from_sequence(iota(6), {.npartitions = 3}).map([&calls](int x) { ++calls; return x + 1; });
+  auto kept = b.persist();
+  EXPECT_EQ(calls.load(), 6);
+  EXPECT_EQ(kept.npartitions(), 3u);
+  EXPECT_EQ(kept.sum().compute(), 21);
+  EXPECT_EQ(kept.compute(), (std::vector<int>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(calls.load(), 6);
+  EXPECT_EQ(kept.to_delayed()[0].name(), "map");
+  EXPECT_EQ(Bag<int>().persist().npartitions(), 0u);
+}
+
+TEST(Pictures, DotShowsEveryPartitionTask) {
+  auto b = bag::from_sequence(mary(), {.npartitions = 2}).map(upper).filter(contains_a);
+  const std::string dot = b.to_dot();
+  EXPECT_NE(dot.find("digraph"), std::string::npos);
+  EXPECT_NE(dot.find("map"), std::string::npos);
+  EXPECT_NE(dot.find("filter"), std::string::npos);
+  EXPECT_NE(dot.find(b.to_delayed()[1].key()), std::string::npos);
+  const auto path = std::filesystem::temp_directory_path() / "dagflow_test_bag_graph.dot";
+  b.visualize(path);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str().find("digraph"), 0u);
+  std::filesystem::remove(path);
+}
+
+// --- Misuse is a compile-time error --------------------------------------------------------------------
+
+struct TakesInt {
+  int operator()(int x) const { return x; }
+};
+struct ReturnsString {
+  std::string operator()(const std::string& s) const { return s; }
+};
+struct ReturnsVectorKey {
+  std::vector<int> operator()(int x) const { return {x}; }
+};
+struct NotComparable {};
+
+template <class T, class F>
+concept can_map = requires(const Bag<T>& b, F f) { b.map(f); };
+template <class T, class F>
+concept can_filter = requires(const Bag<T>& b, F f) { b.filter(f); };
+template <class T, class F>
+concept can_groupby = requires(const Bag<T>& b, F f) { b.groupby(f); };
+template <class T>
+concept can_sum = requires(const Bag<T>& b) { b.sum(); };
+template <class T>
+concept can_mean = requires(const Bag<T>& b) { b.mean(); };
+template <class T>
+concept can_flatten = requires(const Bag<T>& b) { b.flatten(); };
+template <class T>
+concept can_topk = requires(const Bag<T>& b) { b.topk(3); };
+template <class T>
+concept can_frequencies = requires(const Bag<T>& b) { b.frequencies(); };
+template <class T, std::size_t I>
+concept can_pluck = requires(const Bag<T>& b) { b.template pluck<I>(); };
+
+static_assert(can_map<int, TakesInt> && !can_map<std::string, TakesInt>, "map needs a function of the element");
+static_assert(!can_filter<std::string, ReturnsString>, "filter needs a predicate");
+static_assert(!can_groupby<int, ReturnsVectorKey>, "groupby needs a hashable key");
+static_assert(can_sum<int> && can_sum<std::string> && !can_sum<std::vector<int>>, "sum needs a + b");
+static_assert(can_mean<float> && !can_mean<std::string>, "mean needs numbers");
+static_assert(can_flatten<std::vector<int>> && !can_flatten<int>, "flatten needs ranges");
+static_assert(can_topk<int> && !can_topk<NotComparable>, "topk without a key needs ordered elements");
+static_assert(!can_frequencies<NotComparable>, "frequencies needs hashable elements");
+static_assert(can_pluck<std::pair<int, int>, 1> && !can_pluck<std::pair<int, int>, 2> && !can_pluck<int, 0>,
+              "pluck<I> needs a tuple-like element with a member I");
+
+}  // namespace

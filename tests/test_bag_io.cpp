@@ -1,0 +1,533 @@
+// bag::read_text and bag::to_textfiles: line splitting, blocks, globs, gzip, errors, round trips.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "dagflow/bag_io.hpp"
+#include "dagflow/errors.hpp"
+
+namespace fs = std::filesystem;
+using dagflow::Bag;
+using dagflow::bag::Compression;
+using dagflow::bag::read_text;
+using dagflow::bag::ReadTextOptions;
+using Lines = std::vector<std::string>;
+
+namespace {
+
+// Each test gets its own empty directory, removed afterwards.
+class BagIo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("dagflow_bag_io_" + std::to_string(::getpid()) + "_" + test->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    // Give back permissions a test took away, so that the directory can be removed.
+    for (const auto& entry : fs::recursive_directory_iterator(dir_, ignored))
+      fs::permissions(entry.path(), fs::perms::owner_all, fs::perm_options::add, ignored);
+    fs::remove_all(dir_, ignored);
+  }
+
+  fs::path path(const std::string& name) const { return dir_ / name; }
+
+  fs::path write(const std::string& name, const std::string& bytes) const {
+    const fs::path file = path(name);
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << bytes;
+    return file;
+  }
+
+  fs::path write_gzip(const std::string& name, const std::string& bytes) const {
+    const fs::path file = path(name);
+    fs::create_directories(file.parent_path());
+    gzFile gz = gzopen(file.c_str(), "wb");
+    EXPECT_NE(gz, nullptr);
+    if (!bytes.empty()) {
+      EXPECT_EQ(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
+    }
+    EXPECT_EQ(gzclose(gz), Z_OK);
+    return file;
+  }
+
+  fs::path dir_;
+};
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The lines as an independent reader sees them: std::getline, minus the "\r" of a "\r\n".
+Lines reference_lines(const std::string& bytes) {
+  std::istringstream in(bytes);
+  Lines lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!in.eof() && !line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::vector<Lines> partitions(const Bag<std::string>& bag,
+                              dagflow::Scheduler scheduler = dagflow::Scheduler::threads) {
+  return dagflow::compute(bag.to_delayed(), {.scheduler = scheduler});
+}
+
+Lines lines(const Bag<std::string>& bag, dagflow::Scheduler scheduler = dagflow::Scheduler::threads) {
+  Lines all;
+  for (Lines& part : partitions(bag, scheduler)) all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
+
+// A text with short, empty, long and "\r\n" lines and a last line without terminator.
+std::string mixed_text(unsigned seed, std::size_t line_count) {
+  std::mt19937 random(seed);
+  std::string text;
+  for (std::size_t i = 0; i < line_count; ++i) {
+    const unsigned kind = random() % 10;
+    const std::size_t length = kind == 0 ? 0 : kind == 1 ? 200 + random() % 300 : random() % 20;
+    for (std::size_t k = 0; k < length; ++k) text += static_cast<char>('a' + random() % 26);
+    text += random() % 3 == 0 ? "\r\n" : "\n";
+  }
+  return text + "tail without newline";
+}
+
+template <class F>
+std::string message_of(F&& action) {
+  try {
+    action();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(nothing thrown)";
+}
+
+}  // namespace
+
+// --- Line splitting ---------------------------------------------------------------------------------
+
+TEST_F(BagIo, SplitsLinesAndStripsTerminators) {
+  const std::vector<std::pair<std::string, Lines>> cases = {
+      {"", {}},
+      {"\n", {""}},
+      {"a", {"a"}},
+      {"a\n", {"a"}},
+      {"a\nb", {"a", "b"}},
+      {"a\r\nb\r\n", {"a", "b"}},
+      {"\r\n", {""}},
+      {"\n\n\n", {"", "", ""}},
+      {"a\r", {"a\r"}},          // a lone "\r" is not a terminator
+      {"a\rb\n", {"a\rb"}},
+      {"a\r\r\n", {"a\r"}},      // only the "\r" right before "\n" goes
+      {std::string("x\0y\n", 4), {std::string("x\0y", 3)}},
+      {"\xef\xbb\xbfhello\n", {"\xef\xbb\xbfhello"}},  // bytes pass through, BOM included
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto& [bytes, expected] = cases[i];
+    const fs::path file = write("case" + std::to_string(i) + ".txt", bytes);
+    EXPECT_EQ(lines(read_text(file)), expected) << "case " << i;
+    // Every cut of the file into blocks gives the same lines.
+    for (std::size_t bs = 1; bs <= bytes.size() + 1; ++bs)
+      EXPECT_EQ(lines(read_text(file, {.blocksize = bs})), expected) << "case " << i << ", blocksize " << bs;
+  }
+}
+
+TEST_F(BagIo, EmptyFileIsOnePartitionWithNoLines) {
+  const fs::path file = write("empty.txt", "");
+  const auto bag = read_text(file, {.blocksize = 10});
+  EXPECT_EQ(bag.npartitions(), 1u);
+  EXPECT_EQ(partitions(bag), std::vector<Lines>{Lines{}});
+}
+
+// --- Blocks -----------------------------------------------------------------------------------------
+
+TEST_F(BagIo, OneFileIsOnePartitionWithoutBlocksize) {
+  const fs::path file = write("f.txt", mixed_text(1, 500));
+  const auto bag = read_text(file);
+  EXPECT_EQ(bag.npartitions(), 1u);
+  EXPECT_EQ(lines(bag), reference_lines(read_bytes(file)));
+}
+
+TEST_F(BagIo, BlockOwnsTheLinesThatStartInIt) {
+  // Blocks of 4 bytes over "aaa\nbb\nc\n": [0,4) holds the line at 0; [4,8) those at 4 and 7 ("c"
+  // starts at 7 and ends past the block); [8,9) only the final "\n", so no line.
+  const fs::path file = write("f.txt", "aaa\nbb\nc\n");
+  const auto bag = read_text(file, {.blocksize = 4});
+  EXPECT_EQ(partitions(bag), (std::vector<Lines>{{"aaa"}, {"bb", "c"}, {}}));
+}
+
+TEST_F(BagIo, LongLineBelongsToTheBlockItStartsIn) {
+  const std::string long_line(50, 'x');
+  const fs::path file = write("f.txt", "a\n" + long_line + "\nb\n");
+  // Blocks of 10: the long line starts at 2 (block 0) and covers blocks 1-5, which own nothing
+  // until "b" at 53 (block 5).
+  EXPECT_EQ(partitions(read_text(file, {.blocksize = 10})),
+            (std::vector<Lines>{{"a", long_line}, {}, {}, {}, {}, {"b"}}));
+}
+
+TEST_F(BagIo, ConcatenatedBlocksReproduceTheFileForManyBlocksizes) {
+  const std::string text = mixed_text(7, 300);
+  const fs::path file = write("f.txt", text);
+  const Lines expected = reference_lines(text);
+  ASSERT_GT(expected.size(), 300u);
+  std::vector<std::size_t> sizes = {1, 2, 3, 4, 5, 7, 8, 13, 16, 64, 100, 255, 256, 1000, 4096};
+  for (std::size_t s : {text.size() - 1, text.size(), text.size() + 1, text.size() / 2, text.size() / 3})
+    sizes.push_back(s);
+  for (std::size_t bs : sizes) {
+    const auto bag = read_text(file, {.blocksize = bs});
+    const std::size_t blocks = text.size() <= bs ? 1 : (text.size() + bs - 1) / bs;
+    EXPECT_EQ(bag.npartitions(), blocks) << "blocksize " << bs;
+    EXPECT_EQ(lines(bag), expected) << "blocksize " << bs;
+  }
+}
+
+TEST_F(BagIo, BlockBoundariesStraddlingCrLf) {
+  // Every blocksize up to the file's size is tried, so block boundaries fall between a "\r" and its
+  // "\n" (blocksize 1, 3 or 7 over the first text, for instance) as well as everywhere else.
+  const std::vector<std::string> texts = {"ab\r\ncd\r\nef\r\n", "\r\n\r\n\r\n", "a\r\n\r\nb", "x\r\r\n\r\ny"};
+  for (const std::string& text : texts) {
+    const fs::path file = write("crlf.txt", text);
+    for (std::size_t bs = 1; bs <= text.size(); ++bs)
+      EXPECT_EQ(lines(read_text(file, {.blocksize = bs})), reference_lines(text))
+          << "text " << testing::PrintToString(text) << ", blocksize " << bs;
+  }
+}
+
+TEST_F(BagIo, SchedulersAgree) {
+  const fs::path file = write("f.txt", mixed_text(3, 2000));
+  const auto bag = read_text(file, {.blocksize = 997});
+  EXPECT_EQ(partitions(bag, dagflow::Scheduler::sync), partitions(bag, dagflow::Scheduler::threads));
+}
+
+TEST_F(BagIo, ReadsAgainOnEveryCompute) {
+  // Listing happens once; reading happens in the tasks, each time the bag is computed.
+  const fs::path file = write("f.txt", "one\ntwo\n");
+  const auto bag = read_text(file);
+  EXPECT_EQ(lines(bag), (Lines{"one", "two"}));
+  write("f.txt", "three\n");
+  EXPECT_EQ(lines(bag), (Lines{"three"}));
+}
+
+TEST_F(BagIo, DeviceFileIsOnePartition) {
+  // /dev/null has no size to cut by, so it is read whole, sequentially.
+  const auto bag = read_text("/dev/null", {.blocksize = 4});
+  EXPECT_EQ(bag.npartitions(), 1u);
+  EXPECT_EQ(lines(bag), Lines{});
+}
+
+TEST_F(BagIo, BagOperationsRunOnTheLines) {
+  const fs::path file = write("f.txt", "mary\nhad\r\na\nlittle\nlamb");
+  const auto bag = read_text(file, {.blocksize = 5});
+  EXPECT_EQ(bag.compute(), (Lines{"mary", "had", "a", "little", "lamb"}));
+  EXPECT_EQ(bag.count().compute(), 5u);
+  EXPECT_EQ(bag.map([](const std::string& line) { return line.size(); }).compute(),
+            (std::vector<std::size_t>{4, 3, 1, 6, 4}));
+}
+
+// --- Several files and globs --------------------------------------------------------------------------
+
+TEST_F(BagIo, SeveralFilesInOrder) {
+  const fs::path b = write("b.txt", "b1\nb2\n");
+  const fs::path a = write("a.txt", "a1\n");
+  const auto bag = read_text(std::vector<fs::path>{b, a, b});
+  EXPECT_EQ(bag.npartitions(), 3u);
+  EXPECT_EQ(lines(bag), (Lines{"b1", "b2", "a1", "b1", "b2"}));
+  // A range of strings works too.
+  const std::vector<std::string> names = {a.string(), b.string()};
+  EXPECT_EQ(lines(read_text(names)), (Lines{"a1", "b1", "b2"}));
+  EXPECT_EQ(lines(read_text({a, b})), (Lines{"a1", "b1", "b2"}));
+}
+
+TEST_F(BagIo, GlobMatchesFilesInSortedOrderAndSkipsDirectories) {
+  write("data/b.txt", "b\n");
+  write("data/a.txt", "a\n");
+  write("data/c.log", "c\n");
+  write("data/sub.txt/inner.txt", "inner\n");  // a directory whose name matches *.txt
+  const std::string data = path("data").string();
+  EXPECT_EQ(lines(read_text(data + "/*.txt")), (Lines{"a", "b"}));
+  EXPECT_EQ(lines(read_text(data + "/*")), (Lines{"a", "b", "c"}));
+  EXPECT_EQ(lines(read_text(data + "/?.log")), Lines{"c"});
+  EXPECT_EQ(lines(read_text(data + "/[bc].*")), (Lines{"b", "c"}));
+  EXPECT_EQ(read_text(data + "/*.txt").npartitions(), 2u);
+  // Patterns and plain names mix, in the order given.
+  EXPECT_EQ(lines(read_text(std::vector<std::string>{data + "/c.log", data + "/*.txt"})), (Lines{"c", "a", "b"}));
+}
+
+TEST_F(BagIo, GlobMatchingNothingIsAUsageError) {
+  write("data/a.txt", "a\n");
+  for (const std::string& pattern : {path("data").string() + "/*.csv", path("nowhere").string() + "/*.txt"}) {
+    EXPECT_THROW(read_text(pattern), dagflow::UsageError);
+    const std::string message = message_of([&] { read_text(pattern); });
+    EXPECT_NE(message.find(pattern), std::string::npos) << message;
+    EXPECT_NE(message.find("matches no files"), std::string::npos) << message;
+  }
+}
+
+TEST_F(BagIo, GlobOnlyDirectoriesIsAUsageError) {
+  fs::create_directories(path("data/x.txt"));
+  EXPECT_THROW(read_text(path("data").string() + "/*.txt"), dagflow::UsageError);
+}
+
+// --- Errors -----------------------------------------------------------------------------------------
+
+TEST_F(BagIo, MissingFileIsAUsageErrorNamingIt) {
+  const fs::path good = write("good.txt", "x\n");
+  const fs::path missing = path("missing.txt");
+  EXPECT_THROW(read_text(std::vector<fs::path>{good, missing}), dagflow::UsageError);
+  const std::string message = message_of([&] { read_text(missing); });
+  EXPECT_NE(message.find(missing.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
+}
+
+TEST_F(BagIo, DirectoryIsAUsageError) {
+  const std::string message = message_of([&] { read_text(dir_); });
+  EXPECT_NE(message.find(dir_.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("is a directory"), std::string::npos) << message;
+  EXPECT_THROW(read_text(dir_), dagflow::UsageError);
+}
+
+TEST_F(BagIo, UnreadableFileIsAUsageError) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root can read any file";
+  const fs::path file = write("secret.txt", "x\n");
+  fs::permissions(file, fs::perms::none);
+  EXPECT_THROW(read_text(file), dagflow::UsageError);
+  const std::string message = message_of([&] { read_text(file); });
+  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+}
+
+TEST_F(BagIo, UnreadableDirectoryInAGlobIsAUsageError) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root can read any directory";
+  write("locked/a.txt", "a\n");
+  fs::permissions(path("locked"), fs::perms::owner_write);  // no read, no search
+  const std::string message = message_of([&] { read_text(path("locked").string() + "/*.txt"); });
+  EXPECT_NE(message.find("locked"), std::string::npos) << message;
+  EXPECT_THROW(read_text(path("locked").string() + "/*.txt"), dagflow::UsageError);
+}
+
+TEST_F(BagIo, BlocksizeZeroIsAUsageError) {
+  const fs::path file = write("f.txt", "x\n");
+  EXPECT_THROW(read_text(file, {.blocksize = 0}), dagflow::UsageError);
+  EXPECT_NE(message_of([&] { read_text(file, {.blocksize = 0}); }).find("blocksize"), std::string::npos);
+}
+
+TEST_F(BagIo, NoFilesIsAUsageError) {
+  EXPECT_THROW(read_text(std::vector<fs::path>{}), dagflow::UsageError);
+}
+
+TEST_F(BagIo, FileVanishingBeforeComputeIsATaskErrorNamingIt) {
+  const fs::path file = write("f.txt", "x\ny\n");
+  const auto bag = read_text(file);
+  fs::remove(file);
+  try {
+    lines(bag);
+    FAIL() << "expected TaskError";
+  } catch (const dagflow::TaskError& error) {
+    EXPECT_NE(std::string(error.what()).find(file.string()), std::string::npos) << error.what();
+    EXPECT_NE(error.key().find("read_text"), std::string::npos) << error.key();
+    try {
+      error.rethrow_original();
+    } catch (const std::system_error& original) {
+      EXPECT_EQ(original.code(), std::errc::no_such_file_or_directory);
+    }
+  }
+}
+
+// --- gzip -------------------------------------------------------------------------------------------
+
+TEST_F(BagIo, GzipFilesAreReadTransparently) {
+  const std::string text = mixed_text(11, 3000);  // larger than the first read buffer
+  const fs::path gz = write_gzip("f.txt.gz", text);
+  ASSERT_LT(fs::file_size(gz), text.size());
+  const auto bag = read_text(gz, {.blocksize = 100});  // a gzip file is never cut
+  EXPECT_EQ(bag.npartitions(), 1u);
+  EXPECT_EQ(lines(bag), reference_lines(text));
+}
+
+TEST_F(BagIo, GzipAndPlainFilesMix) {
+  write_gzip("data/a.gz", "a1\na2\n");
+  write("data/b.txt", "b1\nb2\nb3\n");
+  const auto bag = read_text(path("data").string() + "/*", {.blocksize = 3});
+  EXPECT_EQ(bag.npartitions(), 1u + 3u);
+  EXPECT_EQ(lines(bag), (Lines{"a1", "a2", "b1", "b2", "b3"}));
+}
+
+TEST_F(BagIo, CompressionOptionOverridesTheName) {
+  const fs::path gz = write_gzip("compressed.data", "x\ny\n");
+  EXPECT_EQ(lines(read_text(gz, {.compression = Compression::gzip})), (Lines{"x", "y"}));
+  const fs::path named = write("plain.gz", "p\nq\n");
+  EXPECT_EQ(lines(read_text(named, {.compression = Compression::none})), (Lines{"p", "q"}));
+}
+
+TEST_F(BagIo, ConcatenatedGzipMembersAreOneStream) {
+  const std::string first = read_bytes(write_gzip("1.gz", "one\ntw"));
+  const std::string second = read_bytes(write_gzip("2.gz", "o\nthree\n"));
+  const fs::path both = write("both.gz", first + second);
+  EXPECT_EQ(lines(read_text(both)), (Lines{"one", "two", "three"}));
+}
+
+TEST_F(BagIo, EmptyGzipHasNoLines) {
+  EXPECT_EQ(lines(read_text(write_gzip("empty.gz", ""))), Lines{});
+}
+
+TEST_F(BagIo, TruncatedGzipIsATaskErrorNamingTheFile) {
+  const std::string whole = read_bytes(write_gzip("whole.gz", mixed_text(5, 200)));
+  const fs::path cut = write("cut.gz", whole.substr(0, whole.size() / 2));
+  const std::string message = message_of([&] { lines(read_text(cut)); });
+  EXPECT_NE(message.find(cut.string()), std::string::npos) << message;
+  EXPECT_THROW(lines(read_text(cut)), dagflow::TaskError);
+}
+
+TEST_F(BagIo, NonGzipDataInAGzipFileIsATaskError) {
+  const fs::path fake = write("fake.gz", "not compressed\n");
+  const std::string message = message_of([&] { lines(read_text(fake)); });
+  EXPECT_NE(message.find(fake.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("not in gzip format"), std::string::npos) << message;
+}
+
+TEST_F(BagIo, CorruptGzipIsATaskError) {
+  std::string bytes = read_bytes(write_gzip("good.gz", mixed_text(6, 200)));
+  for (std::size_t i = 20; i < bytes.size() - 8; i += 7) bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
+  const fs::path bad = write("bad.gz", bytes);
+  EXPECT_THROW(lines(read_text(bad)), dagflow::TaskError);
+}
+
+// --- to_textfiles -----------------------------------------------------------------------------------
+
+namespace {
+Bag<std::string> bag_of(std::vector<Lines> parts) {
+  std::vector<dagflow::Delayed<Lines>> delayed;
+  for (Lines& part : parts) delayed.push_back(dagflow::value(std::move(part)));
+  return dagflow::bag::from_delayed(std::move(delayed));
+}
+}  // namespace
+
+TEST_F(BagIo, ToTextfilesWritesOneFilePerPartition) {
+  const auto bag = bag_of({{"a", "b"}, {}, {"", "c d"}});
+  const std::string pattern = path("out/deeper/part-*.txt").string();
+  const auto written = dagflow::bag::to_textfiles(bag, pattern);
+  ASSERT_EQ(written.size(), 3u);
+  EXPECT_EQ(written[0], path("out/deeper/part-0.txt").string());
+  EXPECT_EQ(written[2], path("out/deeper/part-2.txt").string());
+  EXPECT_EQ(read_bytes(written[0]), "a\nb\n");
+  EXPECT_EQ(read_bytes(written[1]), "");
+  EXPECT_EQ(read_bytes(written[2]), "\nc d\n");
+}
+
+TEST_F(BagIo, ToTextfilesZeroPadsIndicesSoGlobOrderIsPartitionOrder) {
+  std::vector<Lines> parts;
+  for (int i = 0; i < 12; ++i) parts.push_back({"line " + std::to_string(i)});
+  const auto written = dagflow::bag::to_textfiles(bag_of(parts), path("out/*.txt").string());
+  ASSERT_EQ(written.size(), 12u);
+  EXPECT_EQ(fs::path(written[0]).filename(), "00.txt");
+  EXPECT_EQ(fs::path(written[11]).filename(), "11.txt");
+  Lines expected;
+  for (const Lines& part : parts) expected.push_back(part[0]);
+  EXPECT_EQ(lines(read_text(path("out/*.txt").string())), expected);
+}
+
+TEST_F(BagIo, ToTextfilesRoundTripThroughReadText) {
+  const fs::path source = write("source.txt", mixed_text(9, 1000));
+  const auto original = read_text(source, {.blocksize = 1500});
+  ASSERT_GT(original.npartitions(), 5u);
+  std::vector<std::string> written;
+  for (const std::string& name : {std::string("copy/*.txt"), std::string("copy_gz/*.txt.gz")}) {
+    written = dagflow::bag::to_textfiles(original, path(name).string());
+    EXPECT_EQ(written.size(), original.npartitions());
+    const auto copy = read_text(path(name).string());
+    EXPECT_EQ(copy.npartitions(), original.npartitions()) << name;
+    EXPECT_EQ(partitions(copy), partitions(original)) << name;
+  }
+  // The .gz files really are gzip: zlib reads them back on its own.
+  gzFile gz = gzopen(written[0].c_str(), "rb");
+  ASSERT_NE(gz, nullptr);
+  char head[2];
+  EXPECT_EQ(gzread(gz, head, 2), 2);
+  EXPECT_EQ(gzdirect(gz), 0);
+  gzclose(gz);
+}
+
+TEST_F(BagIo, ToTextfilesFormatsNumbersAndUsesAFormatter) {
+  auto ints = dagflow::bag::from_delayed(std::vector{dagflow::value(std::vector<int>{1, -20, 300})});
+  EXPECT_EQ(read_bytes(dagflow::bag::to_textfiles(ints, path("ints-*").string())[0]), "1\n-20\n300\n");
+  auto doubles = dagflow::bag::from_delayed(std::vector{dagflow::value(std::vector<double>{0.1, 2.5, 1e300})});
+  EXPECT_EQ(read_bytes(dagflow::bag::to_textfiles(doubles, path("doubles-*").string())[0]), "0.1\n2.5\n1e+300\n");
+  const auto squared = dagflow::bag::to_textfiles(ints, path("squares-*").string(), [](int x) {
+    return std::to_string(x) + "^2=" + std::to_string(x * x);
+  });
+  EXPECT_EQ(read_bytes(squared[0]), "1^2=1\n-20^2=400\n300^2=90000\n");
+}
+
+TEST_F(BagIo, ToTextfilesDelayedWritesOnlyWhenComputed) {
+  const auto bag = bag_of({{"x"}, {"y"}});
+  const auto tasks = dagflow::bag::to_textfiles_delayed(bag, path("lazy/*.txt").string());
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_TRUE(fs::is_directory(path("lazy")));  // directories are made at call time
+  EXPECT_FALSE(fs::exists(path("lazy/0.txt")));
+  const auto written = dagflow::compute(tasks);
+  EXPECT_EQ(read_bytes(written[1]), "y\n");
+}
+
+TEST_F(BagIo, ToTextfilesOfABagWithoutPartitionsWritesNothing) {
+  EXPECT_EQ(dagflow::bag::to_textfiles(Bag<std::string>(), path("none/*.txt").string()), Lines{});
+  EXPECT_FALSE(fs::exists(path("none")));
+}
+
+TEST_F(BagIo, ToTextfilesPatternWithoutStarIsAUsageError) {
+  const std::string pattern = path("out/file.txt").string();
+  EXPECT_THROW(dagflow::bag::to_textfiles(bag_of({{"x"}}), pattern), dagflow::UsageError);
+  EXPECT_NE(message_of([&] { dagflow::bag::to_textfiles(bag_of({{"x"}}), pattern); }).find(pattern),
+            std::string::npos);
+}
+
+TEST_F(BagIo, ToTextfilesDirectoryThatCannotBeMadeIsAUsageError) {
+  write("blocker", "a file where a directory should go\n");
+  const std::string message =
+      message_of([&] { dagflow::bag::to_textfiles(bag_of({{"x"}}), path("blocker/*.txt").string()); });
+  EXPECT_NE(message.find("blocker"), std::string::npos) << message;
+  EXPECT_THROW(dagflow::bag::to_textfiles(bag_of({{"x"}}), path("blocker/*.txt").string()), dagflow::UsageError);
+}
+
+TEST_F(BagIo, ToTextfilesWriteFailureIsATaskErrorNamingTheFile) {
+  fs::create_directories(path("out/1.txt"));  // partition 1's file name is taken by a directory
+  const auto bag = bag_of({{"x"}, {"y"}});
+  try {
+    dagflow::bag::to_textfiles(bag, path("out/*.txt").string());
+    FAIL() << "expected TaskError";
+  } catch (const dagflow::TaskError& error) {
+    EXPECT_NE(std::string(error.what()).find(path("out/1.txt").string()), std::string::npos) << error.what();
+    EXPECT_NE(error.key().find("to_textfiles"), std::string::npos) << error.key();
+  }
+}
+
+// --- Real text --------------------------------------------------------------------------------------
+
+TEST_F(BagIo, MobyDickLinesMatchGetline) {
+  const fs::path book = fs::path(DAGFLOW_SHARED_DATA_DIR) / "moby_dick.txt";
+  if (!fs::exists(book)) GTEST_SKIP() << book << " is not present";
+  Lines expected;
+  std::ifstream in(book, std::ios::binary);
+  for (std::string line; std::getline(in, line);) expected.push_back(line);
+  for (std::size_t bs : {std::size_t{4096}, std::size_t{65536}, std::size_t{100'003}}) {
+    const auto bag = read_text(book, {.blocksize = bs});
+    EXPECT_EQ(bag.npartitions(), (fs::file_size(book) + bs - 1) / bs);
+    EXPECT_EQ(lines(bag), expected) << "blocksize " << bs;
+  }
+  // And through gzip.
+  const fs::path gz = write_gzip("moby.txt.gz", read_bytes(book));
+  EXPECT_EQ(lines(read_text(gz)), expected);
+}
