@@ -2,14 +2,17 @@
 // with the code of examples/wordcount:
 //
 //   serial                       read the file whole and count it in one plain loop: the baseline
+//   serial_two_at_once           two such loops at once on two threads: what the machine allows
 //   dagflow/<pipeline>/workers:w read_text in 4 MiB blocks (25 partitions), the example's task graph
 //                                on w worker threads; pipeline 0 is the default one-pass graph
 //                                (map_partitions + foldby), 1 the course's literal chain
 //                                (map(to_lower).map(split_words).flatten().frequencies())
 //
 // Every iteration checks the total and distinct word counts. The dagflow runs report `speedup`
-// (serial time / dagflow time) and `efficiency` (serial time / (workers x dagflow time)); times are
-// the fastest iteration, so that other processes on the machine disturb them least. The input is
+// (serial time / dagflow time) and `efficiency` (serial time / (workers x dagflow time));
+// serial_two_at_once reports `ceiling` (serial time / its time), the efficiency two threads doing
+// the serial loop's work without any coordination reach on this machine. Times (best_ms) are the
+// fastest iteration, so that other processes on the machine disturb them least. The input is
 // built in a temporary folder at start from ../shared/data/war_and_peace.txt (or the folder named by
 // DAGFLOW_SHARED_DATA_DIR), and every benchmark is skipped with a message when the novel is absent.
 // For comparison, bench/compare_dask runs the course's dask.bag version on the same input.
@@ -25,6 +28,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -99,6 +103,25 @@ void serial(benchmark::State& state) {
   state.counters["MB/s"] = static_cast<double>(fs::file_size(input().path())) / best / 1e6;
 }
 
+// The machine's own limit: two serial counts at once, one per thread. On cores that share nothing
+// each takes as long as one alone (ceiling 1.0); on two hyperthreads of one core, or a busy machine,
+// both slow down, and no parallel program can reach an efficiency above this ceiling.
+void serial_two_at_once(benchmark::State& state) {
+  if (input().path().empty()) return state.SkipWithError("war_and_peace.txt is absent");
+  double best = 1e300;
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    wordcount::Summary other;
+    std::thread second([&] { other = wordcount::count_files_serially({input().path().string()}, 20); });
+    const wordcount::Summary first = wordcount::count_files_serially({input().path().string()}, 20);
+    second.join();
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+    if (!correct(first) || !correct(other)) state.SkipWithError("wrong counts");
+  }
+  state.counters["best_ms"] = best * 1e3;
+  if (serial_best > 0) state.counters["ceiling"] = serial_best / best;
+}
+
 // Builds the graph and computes it each iteration, as the example does.
 void dagflow_graph(benchmark::State& state) {
   if (input().path().empty()) return state.SkipWithError("war_and_peace.txt is absent");
@@ -122,8 +145,9 @@ void dagflow_graph(benchmark::State& state) {
   }
 }
 
-// Serial first: the dagflow runs read its time.
+// Serial first: the other runs read its time.
 BENCHMARK(serial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+BENCHMARK(serial_two_at_once)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 BENCHMARK(dagflow_graph)
     ->ArgNames({"pipeline", "workers"})
     ->Args({0, 1})

@@ -24,23 +24,11 @@ struct Traversal {
 
   std::uint64_t epoch;
   std::vector<const Node*>& order;
-  // The dependency lists in compressed sparse row form, filled as nodes are numbered.
-  std::vector<std::uint32_t>& rowstart;
-  std::vector<std::uint32_t>& column;
   std::vector<Frame> stack{};
+  std::size_t edges = 0;
 
   bool seen(const Node* node) const noexcept { return node->visit_epoch_ == epoch; }
   static std::uint32_t index(const Node* node) noexcept { return node->visit_index_; }
-
-  // Numbers a node whose dependencies are all numbered, and records its row of edges. Its dependencies
-  // were touched a moment ago, so they are still in cache: a second pass over a large graph would
-  // miss the cache on every edge.
-  void number(const Node* node) {
-    node->visit_index_ = static_cast<std::uint32_t>(order.size());
-    order.push_back(node);
-    for (const Node* dep : node->deps()) column.push_back(index(dep));
-    rowstart.push_back(static_cast<std::uint32_t>(column.size()));
-  }
 
   // Iterative depth-first search numbering nodes in post-order, i.e. every dependency before the
   // tasks that use it. Iteration keeps chains of millions of tasks off the call stack.
@@ -58,7 +46,9 @@ struct Traversal {
           stack.push_back({dep, 0});
         }
       } else {
-        number(top.node);
+        top.node->visit_index_ = static_cast<std::uint32_t>(order.size());
+        order.push_back(top.node);
+        edges += deps.size();
         stack.pop_back();
       }
     }
@@ -66,14 +56,23 @@ struct Traversal {
 };
 
 Plan::Plan(std::span<Node* const> roots) {
-  std::vector<std::uint32_t> rowstart{0};
+  std::vector<std::uint32_t> rowstart;
   std::vector<std::uint32_t> column;
   {
     std::lock_guard guard(Traversal::lock());
     static std::uint64_t last_epoch = 0;
-    Traversal traversal{++last_epoch, nodes_, rowstart, column};
+    Traversal traversal{++last_epoch, nodes_};
     for (const Node* root : roots) traversal.visit(root);
-    // The marks are only valid under the lock, so the outputs are numbered before releasing it.
+
+    // The marks are only valid under the lock, so the edges are numbered before releasing it. Both
+    // arrays get their exact size up front: growing them would churn the allocator for large graphs.
+    rowstart.reserve(nodes_.size() + 1);
+    column.reserve(traversal.edges);
+    rowstart.push_back(0);
+    for (const Node* node : nodes_) {
+      for (const Node* dep : node->deps()) column.push_back(Traversal::index(dep));
+      rowstart.push_back(static_cast<std::uint32_t>(column.size()));
+    }
     outputs_.reserve(roots.size());
     for (const Node* root : roots) outputs_.push_back(Traversal::index(root));
   }

@@ -17,14 +17,6 @@
 
 namespace wordcount {
 
-/// What the example prints: the most frequent words (most frequent first, ties in order of first
-/// appearance), and the numbers of words and of distinct words.
-struct Summary {
-  std::vector<WordCount> top;
-  std::size_t total_words = 0;
-  std::size_t distinct_words = 0;
-};
-
 /// The file names that `sources` stand for: a name containing '*', '?' or '[' is expanded with
 /// glob(3) (in sorted order), other names are kept. Throws std::runtime_error for a pattern that
 /// matches nothing.

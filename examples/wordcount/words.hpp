@@ -33,6 +33,14 @@ namespace wordcount {
 /// A word and how often it occurs.
 using WordCount = std::pair<std::string, std::size_t>;
 
+/// What the example prints: the most frequent words (most frequent first, ties in order of first
+/// appearance), and the numbers of words and of distinct words.
+struct Summary {
+  std::vector<WordCount> top;
+  std::size_t total_words = 0;
+  std::size_t distinct_words = 0;
+};
+
 namespace detail {
 
 // word_bytes[b] is the lower-case form of byte b when b belongs in a word, and 0 when b separates words.
@@ -215,11 +223,12 @@ class WordCounter {
     }
   }
 
-  // The first min(size, 16) bytes at `first`, zero-padded; loads 16 bytes at once unless that would
+  // The first min(size, 16) bytes at `first`, zero-padded; loads 16 bytes at once and masks off the
+  // bytes after the word (on little-endian machines, where they are the high bytes) unless that would
   // read past `end`.
   static Key load_key(const char* first, std::size_t size, const char* end) noexcept {
     Key key{0, 0};
-    if (end - first >= 16) {
+    if (std::endian::native == std::endian::little && end - first >= 16) {
       std::memcpy(&key, first, 16);
       if (size < 16) {
         key.high = size <= 8 ? 0 : key.high & ~(~0ULL << (8 * (size - 8)));

@@ -134,16 +134,14 @@ class Node {
   friend void release(Node* node) noexcept;
   friend struct Traversal;
 
-  // What traversals touch (references, marks, dependencies) comes first and fits one cache line, so
-  // that visiting a node of a large graph costs one cache miss rather than two.
   mutable std::atomic<std::uint32_t> refs_{1};
-  // Written only by a traversal, under the traversal lock (lib/plan.cpp).
-  mutable std::uint32_t visit_index_ = 0;
-  mutable std::uint64_t visit_epoch_ = 0;
   DepList deps_;
   Name name_;
   std::uint64_t id_;
   bool name_is_key_;
+  // Written only by a traversal, under the traversal lock (lib/plan.cpp).
+  mutable std::uint64_t visit_epoch_ = 0;
+  mutable std::uint32_t visit_index_ = 0;
 };
 
 inline NodeRef::NodeRef(Node* node) noexcept : node_(node) {
