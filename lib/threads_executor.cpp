@@ -21,8 +21,8 @@
 #include "executor.hpp"
 
 // oneTBB's scheduler is a prebuilt library that ThreadSanitizer cannot see into, so the happens-before
-// edge from a task's end to wait_for_all()'s return is invisible to it. In TSan builds we state that
-// edge ourselves; in other builds these are no-ops.
+// edges it provides (from a try_put to the body it starts, from a body's end to wait_for_all()'s
+// return) are invisible to it. In TSan builds we state those edges ourselves; elsewhere these are no-ops.
 #if defined(__SANITIZE_THREAD__)
 extern "C" void __tsan_acquire(void* address);
 extern "C" void __tsan_release(void* address);
@@ -58,8 +58,9 @@ class Dispatcher {
   }
 
   void execute() {
-    if (!sources_.empty()) node_.try_put(ReadyTasks{sources_.data(), static_cast<std::uint32_t>(sources_.size())});
+    if (!sources_.empty()) put(ReadyTasks{sources_.data(), static_cast<std::uint32_t>(sources_.size())});
     graph_.wait_for_all();
+    DAGFLOW_TSAN_ACQUIRE(this);
   }
 
  private:
@@ -68,10 +69,17 @@ class Dispatcher {
   struct Body {
     Dispatcher* self;
     tbb::flow::continue_msg operator()(const ReadyTasks& ready) const {
+      DAGFLOW_TSAN_ACQUIRE(self);
       self->dispatch(ready);
+      DAGFLOW_TSAN_RELEASE(self);
       return {};
     }
   };
+
+  void put(ReadyTasks ready) {
+    DAGFLOW_TSAN_RELEASE(this);
+    node_.try_put(ready);
+  }
 
   // The reverse of the plan's dependency lists (who reads each task's result), and each task's count
   // of dependencies that have not finished yet.
@@ -100,7 +108,7 @@ class Dispatcher {
     // Split off halves for other workers to steal until one slice is left to run here.
     while (ready.count > grain_) {
       const std::uint32_t half = ready.count / 2;
-      node_.try_put(ReadyTasks{ready.first + half, ready.count - half});
+      put(ReadyTasks{ready.first + half, ready.count - half});
       ready.count = half;
     }
     const int worker = tbb::this_task_arena::current_thread_index();
@@ -118,7 +126,7 @@ class Dispatcher {
       const std::uint32_t* next = nullptr;
       for (std::uint32_t k = dependents_start_[task]; k < dependents_start_[task + 1]; ++k) {
         if (pending_[dependents_[k]].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
-        if (next != nullptr) node_.try_put(ReadyTasks{next, 1});
+        if (next != nullptr) put(ReadyTasks{next, 1});
         next = &dependents_[k];
       }
       if (next == nullptr) return;

@@ -101,9 +101,12 @@ int main(int argc, char** argv) {
   app.add_option("-b,--blocksize", o.blocksize, "Bytes per partition (e.g. 4MiB, 512k); 0: one partition per file")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false));
-  app.add_option("-w,--workers", o.workers, "Worker threads; 0 uses all cores")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("-w,--workers", o.workers, "Worker threads; 0 uses all cores")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   auto* serial = app.add_flag("--serial", o.serial, "Count in a plain single-threaded loop instead of the task graph");
-  app.add_flag("--literal", o.literal, "Use the course's map(lower).map(split).flatten().frequencies() chain")->excludes(serial);
+  app.add_flag("--literal", o.literal, "Use the course's map(lower).map(split).flatten().frequencies() chain")
+      ->excludes(serial);
   app.add_option("-g,--graph", o.graph, "Draw the task graph to FILE (.dot; .svg/.png/.pdf need Graphviz's dot)")
       ->excludes(serial);
   CLI11_PARSE(app, argc, argv);
