@@ -24,7 +24,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string in_quotes(const fs::path& path) { return "'" + path.string() + "'"; }
+// Appending (rather than "'" + ... + "'") also sidesteps a false -Wrestrict in g++ 12's <string>.
+std::string in_quotes(const fs::path& path) {
+  std::string quoted;
+  quoted.reserve(path.native().size() + 2);
+  return quoted.append(1, '\'').append(path.native()).append(1, '\'');
+}
 
 // strerror's text, without strerror's shared buffer (tasks run on several threads).
 std::string os_message(int error) { return std::generic_category().message(error); }
