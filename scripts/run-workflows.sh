@@ -28,7 +28,7 @@ if $quick; then
   run wordcount build/examples/wordcount/wordcount --graph out/wordcount-graph.svg /usr/share/common-licenses/*
   run mandelbrot build/examples/mandelbrot/mandelbrot --width 256 --height 256 --max-iter 256 \
     --output out/mandelbrot.png --graph out/mandelbrot-graph.svg
-  run julia build/examples/mandelbrot/mandelbrot --julia=-0.8+0.156i --width 256 --height 256 \
+  run julia build/examples/mandelbrot/mandelbrot --julia=-0.8+0.156i --center 0+0i --extent 3+3i --width 256 --height 256 \
     --max-iter 256 --output out/julia.png
 else
   run pi build/examples/pi/pi --graph out/pi-graph.svg
