@@ -16,15 +16,7 @@
 #include <string>
 #include <vector>
 
-// Pixel coordinates are computed without fused multiply-adds, as the kernels are (escape_time.hpp says
-// why), so that every build gives every pixel the same coordinates.
-#if defined(__clang__)
-#pragma float_control(push)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "fp_contract_off.hpp"  // pixel coordinates and kernels agree bit for bit on every machine
 
 namespace mandelbrot {
 
@@ -93,8 +85,4 @@ inline void validate(const BoundingBox& box) {
 
 }  // namespace mandelbrot
 
-#if defined(__clang__)
-#pragma float_control(pop)
-#elif defined(__GNUC__)
-#pragma GCC pop_options
-#endif
+#include "fp_contract_restore.hpp"

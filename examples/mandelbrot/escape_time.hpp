@@ -17,17 +17,7 @@
 #include "bounding_box.hpp"
 #include "image.hpp"
 
-// Fused multiply-adds round a*b + c once instead of twice. GCC fuses whenever the target has them
-// (-march=native), and might fuse the scalar and the SIMD kernel differently; numba never fuses. Both
-// kernels are therefore compiled without fusing, so they agree bit for bit, with each other and with
-// the course's numba code.
-#if defined(__clang__)
-#pragma float_control(push)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "fp_contract_off.hpp"  // pixel coordinates and kernels agree bit for bit on every machine
 
 namespace mandelbrot {
 
@@ -82,8 +72,4 @@ inline Image compute_tile(const BoundingBox& box, const Tile& tile, int max_iter
 
 }  // namespace mandelbrot
 
-#if defined(__clang__)
-#pragma float_control(pop)
-#elif defined(__GNUC__)
-#pragma GCC pop_options
-#endif
+#include "fp_contract_restore.hpp"

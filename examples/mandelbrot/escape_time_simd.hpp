@@ -22,14 +22,7 @@
 #error "libstdc++'s <experimental/simd> computes masked assignments wrongly when Clang targets AVX-512 (seen with Clang 14 and libstdc++ 12): build with GCC, or for a target without AVX-512 (e.g. -DDAGFLOW_EXAMPLES_MARCH=x86-64-v3)"
 #endif
 
-// No fused multiply-adds, exactly as in the scalar kernel (see escape_time.hpp).
-#if defined(__clang__)
-#pragma float_control(push)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "fp_contract_off.hpp"  // pixel coordinates and kernels agree bit for bit on every machine
 
 namespace mandelbrot {
 
@@ -96,8 +89,4 @@ Image compute_tile_simd(const BoundingBox& box, const Tile& tile, int max_iter, 
 
 }  // namespace mandelbrot
 
-#if defined(__clang__)
-#pragma float_control(pop)
-#elif defined(__GNUC__)
-#pragma GCC pop_options
-#endif
+#include "fp_contract_restore.hpp"
