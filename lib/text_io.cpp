@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -162,180 +163,304 @@ void add_blocks(const fs::path& path, std::optional<std::uint64_t> blocksize, Te
 }
 
 // --- Reading ----------------------------------------------------------------------------------------
+//
+// For read_text, a block is read through one small buffer that stays in the cache, a chunk at a time,
+// and cut into lines as it comes: no buffer the size of the block (whose pages the kernel would have
+// to fault in and zero), and each byte is looked at once while it is still in the cache. For
+// read_blocks, the block's bytes are read straight into the string that holds them.
 
-/// Reads up to `count` bytes at `offset` into `out` (appending); returns how many were read (fewer
-/// only at end of file).
-std::size_t read_at(int fd, const fs::path& path, std::uint64_t offset, std::size_t count, std::string& out) {
-  const std::size_t old_size = out.size();
-  out.resize(old_size + count);
-  std::size_t done = 0;
-  while (done < count) {
-    const ssize_t got = ::pread(fd, out.data() + old_size + done, count - done, static_cast<off_t>(offset + done));
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      throw_os_error(errno, "cannot read " + in_quotes(path));
-    }
-    if (got == 0) break;
-    done += static_cast<std::size_t>(got);
+constexpr std::size_t read_chunk = std::size_t{1} << 16;  // under glibc's 128 KiB mmap threshold
+
+/// Cuts a stream of bytes into lines: each "\n" ends one (a "\r" before it is dropped) and a last line
+/// needs no "\n". Positions are offsets into the stream. With `skip_first`, the bytes up to and
+/// including the first "\n" belong to an earlier block and are dropped; when no "\n" comes before
+/// position `skip_window`, the block owns no line at all. Only lines starting before `owned_end` are
+/// kept, the last of them read to its end even past `owned_end`.
+class LineCutter {
+ public:
+  static constexpr std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
+
+  LineCutter(bool skip_first, std::uint64_t skip_window, std::uint64_t owned_end, std::uint64_t expected_size)
+      : skipping_(skip_first), skip_window_(skip_window), owned_end_(owned_end), expected_size_(expected_size) {
+    buffer_.resize(read_chunk);
   }
-  out.resize(old_size + done);
-  return done;
-}
 
-/// Appends bytes from the file until `buffer` ends with the first "\n" after what it held (or the
-/// file ends): the rest of a line that began inside a block and runs past it.
-void read_rest_of_line(int fd, const fs::path& path, std::uint64_t from, std::string& buffer) {
-  for (std::size_t chunk = 4096;; chunk = std::min<std::size_t>(chunk * 2, 1 << 20)) {
-    const std::size_t scanned = buffer.size();
-    if (read_at(fd, path, from + scanned, chunk, buffer) == 0) return;
-    const auto newline = buffer.find('\n', scanned);
-    if (newline != std::string::npos) {
-      buffer.resize(newline + 1);
+  /// Reads the stream with `read_more(destination, room)` (the number of bytes it stored, 0 at the
+  /// end) until the block's last line is complete, and returns the lines.
+  template <class ReadMore>
+  std::vector<std::string> cut(ReadMore&& read_more) && {
+    for (;;) {
+      make_room();
+      const std::size_t scanned = filled_;
+      const std::size_t got = read_more(buffer_.data() + filled_, buffer_.size() - filled_);
+      filled_ += got;
+      if (got == 0) {
+        if (!skipping_ && line_start_ < filled_) lines_.emplace_back(buffer_.data() + line_start_, filled_ - line_start_);
+        return std::move(lines_);
+      }
+      if (!scan(scanned)) return std::move(lines_);
+      reserve_for_expected_lines();
+    }
+  }
+
+ private:
+  // Moves the unfinished line to the front of the buffer, or doubles a buffer that it fills.
+  void make_room() {
+    if (filled_ < buffer_.size()) return;
+    if (line_start_ == 0) {
+      buffer_.resize(2 * buffer_.size());
       return;
     }
+    std::memmove(buffer_.data(), buffer_.data() + line_start_, filled_ - line_start_);
+    offset_ += line_start_;
+    filled_ -= line_start_;
+    line_start_ = 0;
   }
-}
 
-/// Makes room for at least `wanted` more bytes after `out`'s contents, growing geometrically, and
-/// returns how many bytes of room there are (the string's spare capacity, exposed by resize).
-std::size_t grow_for_read(std::string& out, std::size_t wanted) {
-  if (out.capacity() - out.size() < wanted) out.reserve(std::max(out.size() + wanted, 2 * out.capacity()));
-  return out.capacity() - out.size();
-}
-
-/// Reads sequentially from `fd` (a pipe or device, which cannot pread) to its end into `out`.
-void read_stream_to_eof(int fd, const fs::path& path, std::string& out) {
-  for (;;) {
-    const std::size_t old_size = out.size();
-    const std::size_t room = grow_for_read(out, 1 << 16);
-    out.resize(old_size + room);
-    ssize_t got;
-    do got = ::read(fd, out.data() + old_size, room);
-    while (got < 0 && errno == EINTR);
-    out.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
-    if (got < 0) throw_os_error(errno, "cannot read " + in_quotes(path));
-    if (got == 0) return;
+  // Cuts the lines that end in buffer_[from, filled_); false once the block's last line is cut or the
+  // block turns out to own none.
+  bool scan(std::size_t from) {
+    const char* const data = buffer_.data();
+    for (std::size_t p = from;;) {
+      const auto* found = static_cast<const char*>(std::memchr(data + p, '\n', filled_ - p));
+      if (found == nullptr) break;
+      const auto newline = static_cast<std::size_t>(found - data);
+      if (skipping_) {
+        if (offset_ + newline >= skip_window_) return false;
+        skipping_ = false;
+      } else {
+        const std::size_t line_end = newline > line_start_ && data[newline - 1] == '\r' ? newline - 1 : newline;
+        lines_.emplace_back(data + line_start_, line_end - line_start_);
+      }
+      line_start_ = p = newline + 1;
+      if (offset_ + line_start_ >= owned_end_) return false;
+    }
+    if (skipping_) {
+      if (offset_ + filled_ >= skip_window_) return false;
+      line_start_ = filled_;  // nothing before the first "\n" is kept
+    }
+    return true;
   }
-}
 
-/// Reads from `offset` to the end of the file into `out`.
-void read_to_eof(int fd, const fs::path& path, std::uint64_t offset, std::string& out) {
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) return read_stream_to_eof(fd, path, out);
-  // The size seen now plus one byte, so that a file that did not grow is read in one call; a file that
-  // grew since is read on in growing chunks.
-  const auto size = static_cast<std::uint64_t>(info.st_size);
-  std::size_t chunk = (size > offset ? static_cast<std::size_t>(size - offset) : 0) + 1;
-  for (;;) {
-    const std::size_t got = read_at(fd, path, offset, chunk, out);
-    if (got < chunk) return;
-    offset += got;
-    chunk = grow_for_read(out, 1 << 16);
+  // Reserves room for all the block's lines once the first lines tell their average length, so that
+  // the vector is not reallocated (and its strings moved) as it grows.
+  void reserve_for_expected_lines() {
+    if (reserved_ || lines_.size() < 64 || expected_size_ == unlimited) return;
+    reserved_ = true;
+    const double bytes_per_line = static_cast<double>(offset_ + line_start_) / static_cast<double>(lines_.size());
+    lines_.reserve(static_cast<std::size_t>(static_cast<double>(expected_size_) / bytes_per_line * 1.05) + 16);
   }
-}
 
-/// The text holding exactly the lines that start in [block.start, block.end): the bytes from the
-/// first line start at or after `start` through the first "\n" at or after `end - 1` (or the end of
-/// the file). Reading starts one byte early, because whether a line starts at `start` depends on
+  std::string buffer_;
+  std::size_t filled_ = 0;      // bytes of buffer_ holding data
+  std::size_t line_start_ = 0;  // where the unfinished line starts in buffer_
+  std::uint64_t offset_ = 0;    // stream position of buffer_[0]
+  bool skipping_;
+  bool reserved_ = false;
+  std::uint64_t skip_window_, owned_end_, expected_size_;
+  std::vector<std::string> lines_;
+};
+
+/// An open input file: pread where the file is regular, sequential reads where it is a pipe or a
+/// device (which cannot be cut into blocks, so they are only read from their start).
+class InputFile {
+ public:
+  explicit InputFile(const fs::path& path) : path_(path), fd_(open_for_reading(path)) {
+    struct stat info {};
+    if (fd_.get() < 0 || ::fstat(fd_.get(), &info) != 0) throw_os_error(errno, "cannot open " + in_quotes(path));
+    seekable_ = S_ISREG(info.st_mode);
+    size_ = seekable_ ? static_cast<std::uint64_t>(info.st_size) : LineCutter::unlimited;
+  }
+
+  /// Its size when it was opened, or LineCutter::unlimited for a pipe or device.
+  std::uint64_t size() const noexcept { return size_; }
+
+  /// Reads up to `room` bytes at `offset` into `destination`; returns how many (0 at the end of the file).
+  std::size_t read(std::uint64_t offset, char* destination, std::size_t room) const {
+    for (;;) {
+      const ssize_t got = seekable_ ? ::pread(fd_.get(), destination, room, static_cast<off_t>(offset))
+                                    : ::read(fd_.get(), destination, room);
+      if (got >= 0) return static_cast<std::size_t>(got);
+      if (errno != EINTR) throw_os_error(errno, "cannot read " + in_quotes(path_));
+    }
+  }
+
+  /// Appends up to `count` bytes from `offset` to `out`, a chunk at a time (so that the zeroing of
+  /// each resize happens in the cache just before the read overwrites it); returns how many (fewer
+  /// only at the end of the file).
+  std::size_t append(std::uint64_t offset, std::size_t count, std::string& out) const {
+    std::size_t done = 0;
+    while (done < count) {
+      const std::size_t old_size = out.size();
+      const std::size_t wanted = std::min(count - done, read_chunk);
+      out.resize(old_size + wanted);
+      const std::size_t got = read(offset + done, out.data() + old_size, wanted);
+      out.resize(old_size + got);
+      if (got == 0) break;
+      done += got;
+    }
+    return done;
+  }
+
+ private:
+  const fs::path& path_;
+  FileDescriptor fd_;
+  bool seekable_ = false;
+  std::uint64_t size_ = 0;
+};
+
+/// The lines of a plain file's block: those starting in [block.start, block.end), as LineCutter
+/// keeps them. Reading starts one byte early, because whether a line starts at `start` depends on
 /// the byte before it.
-std::string_view read_plain_block(const TextBlock& block, std::string& buffer) {
-  FileDescriptor fd(open_for_reading(block.path));
-  if (fd.get() < 0) throw_os_error(errno, "cannot open " + in_quotes(block.path));
+std::vector<std::string> read_plain_block_lines(const TextBlock& block) {
+  const InputFile file(block.path);
   const std::uint64_t from = block.start == 0 ? 0 : block.start - 1;
-  if (block.end == TextBlock::to_eof) {
-    read_to_eof(fd.get(), block.path, from, buffer);
-  } else {
-    const auto span = static_cast<std::size_t>(block.end - from);
-    buffer.reserve(span + 256);
-    const std::size_t got = read_at(fd.get(), block.path, from, span, buffer);
-    // A line starts in the block only after a "\n" among its bytes before the last; without one, the
-    // block's bytes all belong to a line that an earlier block owns.
-    if (block.start != 0 && std::string_view(buffer).substr(0, span - 1).find('\n') == std::string_view::npos)
-      return {};
-    if (got == span && buffer.back() != '\n') read_rest_of_line(fd.get(), block.path, from, buffer);
-  }
-  std::string_view text(buffer);
-  if (block.start == 0) return text;
-  const auto newline = text.find('\n');
-  return newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
+  const bool to_eof = block.end == TextBlock::to_eof;
+  const std::uint64_t expected = to_eof ? (file.size() > from ? file.size() - from : 0) : block.end - from;
+  LineCutter cutter(block.start != 0, to_eof ? LineCutter::unlimited : block.end - block.start,
+                    to_eof ? LineCutter::unlimited : block.end - from, expected);
+  std::uint64_t position = from;
+  return std::move(cutter).cut([&](char* destination, std::size_t room) {
+    const std::size_t got = file.read(position, destination, room);
+    position += got;
+    return got;
+  });
 }
 
-/// How many bytes to reserve for the decompressed contents of a gzip file of `compressed` bytes: the
-/// size its trailer announces (exact for one member under 4 GiB) when plausible, else a guess.
-std::size_t gzip_size_hint(int fd, std::uint64_t compressed) {
+/// The text of a plain file's block: the bytes of the lines read_plain_block_lines gives, with their
+/// terminators, read straight into the string that is returned.
+std::string read_plain_block_text(const TextBlock& block) {
+  const InputFile file(block.path);
+  const bool to_eof = block.end == TextBlock::to_eof;
+  std::uint64_t position = block.start == 0 ? 0 : block.start - 1;  // where the next read starts
+  std::string text;
+  if (block.start != 0) {
+    // Drop the bytes through the first "\n" at a position below end - 1; without one, no line starts
+    // in the block.
+    for (;;) {
+      text.clear();
+      const std::size_t got = file.append(position, to_eof ? read_chunk : std::min<std::uint64_t>(read_chunk, block.end - position), text);
+      const std::size_t window = to_eof ? got : static_cast<std::size_t>(std::min<std::uint64_t>(got, block.end - 1 - position));
+      const auto* newline = static_cast<const char*>(std::memchr(text.data(), '\n', window));
+      position += got;
+      if (newline != nullptr) {
+        text.erase(0, static_cast<std::size_t>(newline - text.data()) + 1);
+        break;
+      }
+      if (got == 0 || (!to_eof && position >= block.end - 1)) return {};
+    }
+  }
+  if (to_eof) {
+    if (file.size() != LineCutter::unlimited && file.size() > position) text.reserve(text.size() + (file.size() - position) + 1);
+    while (const std::size_t got = file.append(position, std::numeric_limits<std::size_t>::max(), text)) position += got;
+    return text;
+  }
+  if (position < block.end) {
+    text.reserve(text.size() + (block.end - position) + 256);
+    position += file.append(position, block.end - position, text);
+  }
+  // The last line starting in the block runs on to its "\n" (or the end of the file).
+  while (position >= block.end && !text.empty() && text.back() != '\n') {
+    const std::size_t scanned = text.size();
+    const std::size_t got = file.append(position, read_chunk, text);
+    if (got == 0) break;
+    position += got;
+    const std::size_t newline = text.find('\n', scanned);
+    if (newline != std::string::npos) text.resize(newline + 1);
+  }
+  return text;
+}
+
+/// The size a gzip file of `compressed` bytes announces in its trailer (exact for one member under
+/// 4 GiB) when plausible, else a guess; for reserving memory.
+std::uint64_t gzip_size_hint(int fd, std::uint64_t compressed) {
   constexpr std::uint64_t max_ratio = 1032;  // deflate cannot compress better than this
   unsigned char trailer[4];
   if (compressed >= 18 && ::pread(fd, trailer, 4, static_cast<off_t>(compressed - 4)) == 4) {
     const std::uint64_t size = trailer[0] | (trailer[1] << 8) | (trailer[2] << 16) | (std::uint64_t{trailer[3]} << 24);
-    if (size <= compressed * max_ratio) return static_cast<std::size_t>(size) + 1;  // + 1 to see the end
+    if (size <= compressed * max_ratio) return size;
   }
-  return static_cast<std::size_t>(std::min<std::uint64_t>(compressed * 4, std::uint64_t{1} << 30)) + 1;
+  return compressed * 4;
 }
 
-std::string_view read_gzip_file(const fs::path& path, std::string& buffer) {
-  FileDescriptor fd(open_for_reading(path));
-  struct stat info {};
-  if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0) throw_os_error(errno, "cannot open " + in_quotes(path));
-  buffer.reserve(S_ISREG(info.st_mode) ? gzip_size_hint(fd.get(), static_cast<std::uint64_t>(info.st_size)) : 1 << 16);
-  gzFile gz = ::gzdopen(fd.get(), "rb");
-  if (gz == nullptr) throw std::bad_alloc();  // the descriptor is fine, so zlib lacked memory
-  fd.release();                               // gzclose_r closes it
-  struct Closer {
-    gzFile gz;
-    ~Closer() {
-      if (gz != nullptr) ::gzclose_r(gz);
-    }
-  } closer{gz};
-  ::gzbuffer(gz, 1 << 17);
-  for (;;) {
-    const std::size_t old_size = buffer.size();
-    const std::size_t room = std::min<std::size_t>(grow_for_read(buffer, 1), INT_MAX);
-    buffer.resize(old_size + room);
-    const int got = ::gzread(gz, buffer.data() + old_size, static_cast<unsigned>(room));
-    buffer.resize(old_size + static_cast<std::size_t>(std::max(got, 0)));
-    if (got <= 0) break;
+/// A gzip-compressed file, decompressed as it is read. finish() checks that the stream was whole.
+class GzipFile {
+ public:
+  explicit GzipFile(const fs::path& path) : path_(path) {
+    FileDescriptor fd(open_for_reading(path));
+    struct stat info {};
+    if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0) throw_os_error(errno, "cannot open " + in_quotes(path));
+    size_hint_ = S_ISREG(info.st_mode) ? gzip_size_hint(fd.get(), static_cast<std::uint64_t>(info.st_size))
+                                       : LineCutter::unlimited;
+    gz_ = ::gzdopen(fd.get(), "rb");
+    if (gz_ == nullptr) throw std::bad_alloc();  // the descriptor is fine, so zlib lacked memory
+    fd.release();                                // gzclose_r closes it
+    ::gzbuffer(gz_, 1 << 17);
   }
-  int status = Z_OK;
-  const char* message = ::gzerror(gz, &status);
-  if (status == Z_ERRNO) throw_os_error(errno, "cannot read " + in_quotes(path));
-  if (status != Z_OK) throw Error("dagflow: cannot decompress " + in_quotes(path) + ": " + message);
-  // zlib passes non-gzip data through unchanged; for a file said to be gzip that is an error.
-  if (::gzdirect(gz) != 0 && !buffer.empty())
-    throw Error("dagflow: cannot decompress " + in_quotes(path) + ": not in gzip format");
-  // gzclose_r is what reports a stream that ended early.
-  if (::gzclose_r(std::exchange(closer.gz, nullptr)) != Z_OK)
-    throw Error("dagflow: cannot decompress " + in_quotes(path) + ": unexpected end of file (truncated gzip data)");
-  return buffer;
-}
+  GzipFile(const GzipFile&) = delete;
+  GzipFile& operator=(const GzipFile&) = delete;
+  ~GzipFile() {
+    if (gz_ != nullptr) ::gzclose_r(gz_);
+  }
 
-/// Number of "\n" bytes in `text` (memchr is vectorized, and as fast as a hand-written word loop).
-std::size_t count_newlines(std::string_view text) noexcept {
-  std::size_t count = 0;
-  for (const char *p = text.data(), *end = p + text.size(); p != end; ++count) {
-    const void* newline = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-    if (newline == nullptr) break;
-    p = static_cast<const char*>(newline) + 1;
-  }
-  return count;
-}
+  /// The decompressed size the file announces (a guess where it announces none).
+  std::uint64_t size_hint() const noexcept { return size_hint_; }
 
-/// Splits `text` into lines: each "\n" ends one (a "\r" before it is dropped) and a last line needs
-/// no "\n". Counting first lets the vector be allocated once.
-std::vector<std::string> split_lines(std::string_view text) {
-  const char* const begin = text.data();
-  const char* const end = begin + text.size();
-  const std::size_t count = count_newlines(text);
-  std::vector<std::string> lines;
-  lines.reserve(count + 1);
-  for (const char* p = begin; p != end;) {
-    const auto* newline = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-    const char* line_end = newline != nullptr ? newline : end;
-    const char* next = newline != nullptr ? newline + 1 : end;
-    if (newline != nullptr && line_end != p && line_end[-1] == '\r') --line_end;
-    lines.emplace_back(p, line_end);
-    p = next;
+  /// Decompresses up to `room` bytes into `destination`; returns how many (0 at the end or on an
+  /// error, which finish() reports).
+  std::size_t read(char* destination, std::size_t room) {
+    const int got = ::gzread(gz_, destination, static_cast<unsigned>(std::min<std::size_t>(room, INT_MAX)));
+    if (got <= 0) return 0;
+    decompressed_ += static_cast<std::uint64_t>(got);
+    return static_cast<std::size_t>(got);
   }
+
+  /// Throws std::system_error or dagflow::Error naming the file if reading failed, the data was not
+  /// gzip, or the stream ended early.
+  void finish() {
+    int status = Z_OK;
+    const char* message = ::gzerror(gz_, &status);
+    if (status == Z_ERRNO) throw_os_error(errno, "cannot read " + in_quotes(path_));
+    if (status != Z_OK) throw Error("dagflow: cannot decompress " + in_quotes(path_) + ": " + message);
+    // zlib passes non-gzip data through unchanged; for a file said to be gzip that is an error.
+    if (::gzdirect(gz_) != 0 && decompressed_ != 0)
+      throw Error("dagflow: cannot decompress " + in_quotes(path_) + ": not in gzip format");
+    // gzclose_r is what reports a stream that ended early.
+    if (::gzclose_r(std::exchange(gz_, nullptr)) != Z_OK)
+      throw Error("dagflow: cannot decompress " + in_quotes(path_) + ": unexpected end of file (truncated gzip data)");
+  }
+
+ private:
+  const fs::path& path_;
+  gzFile gz_ = nullptr;
+  std::uint64_t size_hint_ = 0;
+  std::uint64_t decompressed_ = 0;
+};
+
+/// The lines of a whole gzip-compressed file, decompressed a chunk at a time.
+std::vector<std::string> read_gzip_lines(const fs::path& path) {
+  GzipFile file(path);
+  LineCutter cutter(false, LineCutter::unlimited, LineCutter::unlimited, file.size_hint());
+  std::vector<std::string> lines =
+      std::move(cutter).cut([&](char* destination, std::size_t room) { return file.read(destination, room); });
+  file.finish();
   return lines;
+}
+
+/// The whole decompressed text of a gzip-compressed file.
+std::string read_gzip_text(const fs::path& path) {
+  GzipFile file(path);
+  std::string text;
+  if (file.size_hint() != LineCutter::unlimited) text.reserve(static_cast<std::size_t>(file.size_hint()) + 1);
+  for (;;) {
+    const std::size_t old_size = text.size();
+    text.resize(old_size + read_chunk);
+    const std::size_t got = file.read(text.data() + old_size, read_chunk);
+    text.resize(old_size + got);
+    if (got == 0) break;
+  }
+  file.finish();
+  return text;
 }
 
 }  // namespace
@@ -357,18 +482,25 @@ std::vector<TextBlock> plan_text_blocks(std::span<const fs::path> sources, std::
 }
 
 std::vector<std::string> read_text_block(const TextBlock& block) {
-  std::string buffer;
-  return split_lines(block.gzip ? read_gzip_file(block.path, buffer) : read_plain_block(block, buffer));
+  return block.gzip ? read_gzip_lines(block.path) : read_plain_block_lines(block);
+}
+
+std::vector<std::string> read_block_text(const TextBlock& block) {
+  std::vector<std::string> partition;
+  partition.push_back(block.gzip ? read_gzip_text(block.path) : read_plain_block_text(block));
+  return partition;
 }
 
 std::vector<Delayed<std::vector<std::string>>> read_text_partitions(std::span<const fs::path> sources,
                                                                     std::optional<std::uint64_t> blocksize,
-                                                                    TextCompression compression) {
-  static const auto read_block = delayed(&read_text_block, "read_text");
+                                                                    TextCompression compression, TextUnit unit) {
+  static const auto read_lines = delayed(&read_text_block, "read_text");
+  static const auto read_blocks = delayed(&read_block_text, "read_blocks");
+  const auto& read = unit == TextUnit::lines ? read_lines : read_blocks;
   std::vector<Delayed<std::vector<std::string>>> partitions;
   std::vector<TextBlock> blocks = plan_text_blocks(sources, blocksize, compression);
   partitions.reserve(blocks.size());
-  for (TextBlock& block : blocks) partitions.push_back(read_block(std::move(block)));
+  for (TextBlock& block : blocks) partitions.push_back(read(std::move(block)));
   return partitions;
 }
 

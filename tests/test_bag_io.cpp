@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -19,6 +20,7 @@
 namespace fs = std::filesystem;
 using dagflow::Bag;
 using dagflow::bag::Compression;
+using dagflow::bag::read_blocks;
 using dagflow::bag::read_text;
 using dagflow::bag::ReadTextOptions;
 using Lines = std::vector<std::string>;
@@ -206,6 +208,83 @@ TEST_F(BagIo, BlockBoundariesStraddlingCrLf) {
       EXPECT_EQ(lines(read_text(file, {.blocksize = bs})), reference_lines(text))
           << "text " << testing::PrintToString(text) << ", blocksize " << bs;
   }
+}
+
+TEST_F(BagIo, LinesLongerThanTheReadBuffer) {
+  // Lines of 200 KiB and more outgrow the reader's buffer; blocks end inside them and beside them.
+  std::string text = "first\n";
+  for (int i = 0; i < 3; ++i) text += std::string(200000 + 70000 * i, static_cast<char>('a' + i)) + (i == 1 ? "\r\n" : "\n");
+  for (int i = 0; i < 500; ++i) text += "short line " + std::to_string(i) + "\n";
+  text += std::string(150000, 'z');  // and a long last line without a terminator
+  const fs::path file = write("long.txt", text);
+  const Lines expected = reference_lines(text);
+  for (std::size_t bs : {std::size_t{1000}, std::size_t{65535}, std::size_t{65536}, std::size_t{65537},
+                         std::size_t{100000}, std::size_t{200007}, std::size_t{300000}, text.size()})
+    EXPECT_EQ(lines(read_text(file, {.blocksize = bs})), expected) << "blocksize " << bs;
+}
+
+// --- read_blocks ------------------------------------------------------------------------------------
+
+namespace {
+// Checks read_blocks against read_text over the same file and blocksize: the same partitions, each
+// block the bytes of that partition's lines, and all blocks together exactly the file.
+void expect_blocks_match_lines(const fs::path& file, const std::string& text, std::optional<std::size_t> bs) {
+  const std::vector<Lines> line_parts = partitions(read_text(file, {.blocksize = bs}));
+  const std::vector<Lines> block_parts = partitions(read_blocks(file, {.blocksize = bs}));
+  ASSERT_EQ(block_parts.size(), line_parts.size()) << "blocksize " << bs.value_or(0);
+  std::string all;
+  for (std::size_t i = 0; i < block_parts.size(); ++i) {
+    ASSERT_EQ(block_parts[i].size(), 1u) << "blocksize " << bs.value_or(0) << ", partition " << i;
+    EXPECT_EQ(reference_lines(block_parts[i][0]), line_parts[i]) << "blocksize " << bs.value_or(0) << ", partition " << i;
+    all += block_parts[i][0];
+  }
+  EXPECT_EQ(all, text) << "blocksize " << bs.value_or(0);
+}
+}  // namespace
+
+TEST_F(BagIo, ReadBlocksHoldsThePartitionsLinesWithTheirTerminators) {
+  const std::string text = mixed_text(9, 300);
+  const fs::path file = write("f.txt", text);
+  expect_blocks_match_lines(file, text, std::nullopt);
+  for (std::size_t bs : {std::size_t{1}, std::size_t{3}, std::size_t{16}, std::size_t{100}, std::size_t{1000},
+                         text.size() - 1, text.size(), text.size() + 1})
+    expect_blocks_match_lines(file, text, bs);
+}
+
+TEST_F(BagIo, ReadBlocksAtEveryBoundaryOfCrLfText) {
+  for (const std::string& text : {std::string("ab\r\ncd\r\nef\r\n"), std::string("\r\n\r\n\r\n"),
+                                  std::string("a\r\n\r\nb"), std::string("x\r\r\n\r\ny"), std::string("\n\n")}) {
+    const fs::path file = write("crlf.txt", text);
+    for (std::size_t bs = 1; bs <= text.size(); ++bs) expect_blocks_match_lines(file, text, bs);
+  }
+}
+
+TEST_F(BagIo, ReadBlocksWithLinesLongerThanTheReadBuffer) {
+  std::string text;
+  for (int i = 0; i < 4; ++i) text += std::string(90000 * (i + 1), static_cast<char>('a' + i)) + "\n" + "x\n";
+  const fs::path file = write("long.txt", text);
+  for (std::size_t bs : {std::size_t{5000}, std::size_t{65536}, std::size_t{65537}, std::size_t{150000}, std::size_t{400000}})
+    expect_blocks_match_lines(file, text, bs);
+}
+
+TEST_F(BagIo, ReadBlocksOfEmptyFileGzipAndSeveralFiles) {
+  const fs::path empty = write("a/0.txt", "");
+  const fs::path gz = write_gzip("a/1.txt.gz", "g1\ng2\n");
+  write("a/2.txt", "p1\np2");
+  const auto bag = read_blocks(path("a").string() + "/*", {.blocksize = 3});
+  EXPECT_EQ(partitions(bag), (std::vector<Lines>{{""}, {"g1\ng2\n"}, {"p1\n"}, {"p2"}}));
+  EXPECT_EQ(partitions(read_blocks(std::vector<std::string>{empty.string(), gz.string()})),
+            (std::vector<Lines>{{""}, {"g1\ng2\n"}}));
+}
+
+TEST_F(BagIo, ReadBlocksReportsBadInputLikeReadText) {
+  const fs::path missing = path("missing.txt");
+  const std::string message = message_of([&] { read_blocks(missing); });
+  EXPECT_NE(message.find(missing.string()), std::string::npos) << message;
+  EXPECT_THROW(read_blocks(missing), dagflow::UsageError);
+  EXPECT_THROW(read_blocks(write("f.txt", "x\n"), {.blocksize = 0}), dagflow::UsageError);
+  const fs::path fake = write("fake.gz", "not compressed\n");
+  EXPECT_THROW(partitions(read_blocks(fake)), dagflow::TaskError);
 }
 
 TEST_F(BagIo, SchedulersAgree) {

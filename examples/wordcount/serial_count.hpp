@@ -56,12 +56,10 @@ inline std::string read_file(const std::string& path) {
 /// naming a file that cannot be read or a pattern that matches nothing.
 inline Summary count_files_serially(const std::vector<std::string>& sources, std::size_t k) {
   const std::vector<std::string> files = expand_sources(sources);
-  std::vector<std::string> texts;  // the counter's words are views into these: no reallocation
-  texts.reserve(files.size());
   WordCounter counter;
   for (const std::string& file : files) {
-    texts.push_back(read_file(file));
-    counter.add_text(texts.back());
+    std::string text = read_file(file);
+    counter.add_text(text);
   }
   // The k most frequent, ties in order of first appearance (as Bag::topk orders them); only
   // they become strings.

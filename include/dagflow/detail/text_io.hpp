@@ -25,6 +25,9 @@ enum class TextCompression {
   gzip,   ///< always gzip
 };
 
+/// What a partition of read_text / read_blocks holds: the block's lines, or its text in one string.
+enum class TextUnit { lines, blocks };
+
 /// One partition of read_text: the lines of `path` that start in the byte range [start, end).
 struct TextBlock {
   /// Marks a block that runs to the end of the file, however long the file is when it is read.
@@ -48,10 +51,27 @@ std::vector<TextBlock> plan_text_blocks(std::span<const std::filesystem::path> s
 /// naming the file when the operating system fails, dagflow::Error naming it for corrupt gzip data.
 std::vector<std::string> read_text_block(const TextBlock& block);
 
-/// One task per block of plan_text_blocks(), each producing that block's lines. Throws like it.
+/// The text of one block in one string: the bytes of the lines read_text_block gives, each with its
+/// terminator (a last line without one stays without). Throws like read_text_block.
+std::vector<std::string> read_block_text(const TextBlock& block);
+
+/// One task per block of plan_text_blocks(), each producing that block's lines (read_text_block) or
+/// its text (read_block_text). Throws like plan_text_blocks.
 std::vector<Delayed<std::vector<std::string>>> read_text_partitions(std::span<const std::filesystem::path> sources,
                                                                     std::optional<std::uint64_t> blocksize,
-                                                                    TextCompression compression);
+                                                                    TextCompression compression, TextUnit unit);
+
+/// The paths that `sources` name: one path-like value, or each element of a range of them.
+template <class Sources>
+std::vector<std::filesystem::path> source_paths(const Sources& sources) {
+  if constexpr (std::is_constructible_v<std::filesystem::path, const Sources&>) {
+    return {std::filesystem::path(sources)};
+  } else {
+    std::vector<std::filesystem::path> paths;
+    for (auto&& source : sources) paths.emplace_back(source);
+    return paths;
+  }
+}
 
 /// The output file names for `count` partitions: every '*' in `pattern` replaced by the partition
 /// index, zero-padded to the width of the largest index. Creates the directories they go in.
