@@ -359,10 +359,12 @@ std::string read_plain_block_text(const TextBlock& block) {
     text.reserve(text.size() + (block.end - position) + 256);
     position += file.append(position, block.end - position, text);
   }
-  // The last line starting in the block runs on to its "\n" (or the end of the file).
-  while (position >= block.end && !text.empty() && text.back() != '\n') {
+  // The last line starting in the block runs on to its "\n" (or the end of the file): read in pieces
+  // that start small, since most lines are, and the text has room for only a few bytes more.
+  for (std::size_t piece = 256; position >= block.end && !text.empty() && text.back() != '\n';
+       piece = std::min(2 * piece, read_chunk)) {
     const std::size_t scanned = text.size();
-    const std::size_t got = file.append(position, read_chunk, text);
+    const std::size_t got = file.append(position, piece, text);
     if (got == 0) break;
     position += got;
     const std::size_t newline = text.find('\n', scanned);

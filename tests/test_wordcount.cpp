@@ -96,9 +96,28 @@ std::vector<std::string> as_strings(const std::vector<fs::path>& files) {
   return names;
 }
 
-dagflow::Bag<WordCount> word_counts(const std::vector<fs::path>& files, std::optional<std::size_t> blocksize, bool literal) {
-  const auto lines = dagflow::bag::read_text(files, {.blocksize = blocksize});
-  return literal ? wordcount::course_word_counts(lines) : wordcount::fast_word_counts(lines);
+// The example's three ways to the counts.
+enum class Pipeline { blocks, lines, literal };
+constexpr Pipeline all_pipelines[] = {Pipeline::blocks, Pipeline::lines, Pipeline::literal};
+
+const char* name_of(Pipeline pipeline) {
+  return pipeline == Pipeline::blocks ? "one pass over read_blocks"
+         : pipeline == Pipeline::lines ? "one pass over read_text's lines"
+                                       : "course's chain";
+}
+
+dagflow::Bag<WordCount> word_counts(const std::vector<fs::path>& files, std::optional<std::size_t> blocksize,
+                                    Pipeline pipeline) {
+  const dagflow::bag::ReadTextOptions read{.blocksize = blocksize};
+  switch (pipeline) {
+    case Pipeline::blocks:
+      return wordcount::fast_word_counts(dagflow::bag::read_blocks(files, read));
+    case Pipeline::lines:
+      return wordcount::fast_word_counts(dagflow::bag::read_text(files, read));
+    case Pipeline::literal:
+      break;
+  }
+  return wordcount::course_word_counts(dagflow::bag::read_text(files, read));
 }
 
 const dagflow::ComputeOptions sync_run{.scheduler = dagflow::Scheduler::sync};
@@ -108,9 +127,9 @@ const dagflow::ComputeOptions two_workers{.scheduler = dagflow::Scheduler::threa
 void expect_matches_reference(const std::vector<fs::path>& files, const Reference& ref,
                               std::optional<std::size_t> blocksize, const dagflow::ComputeOptions& options) {
   const auto expected_top = reference_top(ref.counts, 20);
-  for (bool literal : {false, true}) {
-    SCOPED_TRACE(literal ? "course's pipeline" : "fast pipeline");
-    const auto counts = word_counts(files, blocksize, literal);
+  for (Pipeline pipeline : all_pipelines) {
+    SCOPED_TRACE(name_of(pipeline));
+    const auto counts = word_counts(files, blocksize, pipeline);
     EXPECT_EQ(counts.compute(options), ref.counts);  // same counts, same order
     const wordcount::Summary summary = wordcount::summarize(counts, 20).compute(options);
     EXPECT_EQ(summary.total_words, ref.total);
@@ -241,6 +260,24 @@ TEST(WordCounter, CountWordsOfAPartitionEqualsSplittingEveryLine) {
   EXPECT_EQ(counts.back(), WordCount("'twas", 1));
 }
 
+TEST(WordCounter, CountWordsMixesBlocksAndLinesInOrderOfFirstAppearance) {
+  // A block (a text longer than count_words' buffer) is counted where it is, lines through the
+  // buffer; words must still come out in order of first appearance, and no word may join two texts.
+  std::string block = "Gamma beta\n";
+  while (block.size() < 100000) block += "beta delta\n";
+  block += "omega";
+  const std::vector<std::string> texts{"beta alpha", block, "alpha", "zeta", block, "eta"};
+  const auto counts = wordcount::count_words(texts);
+  const std::size_t repeats = (block.size() - 16) / 11;  // the "beta delta" lines in one block
+  EXPECT_EQ(counts, (std::vector<WordCount>{{"beta", 1 + 2 * (1 + repeats)},
+                                            {"alpha", 2},
+                                            {"gamma", 2},
+                                            {"delta", 2 * repeats},
+                                            {"omega", 2},
+                                            {"zeta", 1},
+                                            {"eta", 1}}));
+}
+
 // --- a small text made here -------------------------------------------------------------------------------
 
 class SmallText : public ::testing::Test {
@@ -296,7 +333,7 @@ TEST_F(SmallText, PipelinesAndSerialLoopMatchTheReference) {
 }
 
 TEST_F(SmallText, TopKeepsTiesInOrderOfFirstAppearance) {
-  const auto summary = wordcount::summarize(word_counts({file_}, 5, false), 4).compute(two_workers);
+  const auto summary = wordcount::summarize(word_counts({file_}, 5, Pipeline::blocks), 4).compute(two_workers);
   // the and stop occur 3 times; don't, caf and internationalization twice, don't first.
   EXPECT_EQ(summary.top, (std::vector<WordCount>{{"the", 3}, {"stop", 3}, {"don't", 2}, {"caf", 2}}));
 }
@@ -305,15 +342,16 @@ TEST_F(SmallText, EmptyFilesAndFilesWithoutWordsCountNothing) {
   const fs::path empty = dir_ / "empty.txt", blank = dir_ / "blank.txt";
   std::ofstream(empty, std::ios::binary) << "";
   std::ofstream(blank, std::ios::binary) << "\xEF\xBB\xBF -- \r\n\n...\n";
-  for (bool literal : {false, true}) {
-    const auto summary = wordcount::summarize(word_counts({empty, blank}, std::nullopt, literal), 20).compute();
+  for (Pipeline pipeline : all_pipelines) {
+    const auto summary = wordcount::summarize(word_counts({empty, blank}, std::nullopt, pipeline), 20).compute();
     EXPECT_EQ(summary.total_words, 0u);
     EXPECT_EQ(summary.distinct_words, 0u);
     EXPECT_TRUE(summary.top.empty());
   }
   // An empty file between others changes nothing.
   const Reference ref = reference_count({file_});
-  EXPECT_EQ(word_counts({empty, file_, blank}, 3, false).compute(), ref.counts);
+  for (Pipeline pipeline : all_pipelines)
+    EXPECT_EQ(word_counts({empty, file_, blank}, 3, pipeline).compute(), ref.counts) << name_of(pipeline);
 }
 
 TEST_F(SmallText, SerialLoopExpandsPatternsAndNamesMissingFiles) {
@@ -326,6 +364,35 @@ TEST_F(SmallText, SerialLoopExpandsPatternsAndNamesMissingFiles) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("missing.txt"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(SmallText, SerialLoopCountsWordsAcrossItsPiecesAndLongerThanThem) {
+  // The serial loop reads a MiB at a time: words straddle the pieces' ends, and one word of 2.5 MiB
+  // is longer than a piece.
+  const fs::path big = dir_ / "big.txt";
+  std::string text;
+  while (text.size() < (std::size_t{3} << 20)) text += "Alpha beta, gamma-delta epsilon\n";
+  text += std::string((std::size_t{5} << 20) / 2, 'w') + " end";
+  std::ofstream(big, std::ios::binary) << text;
+  const Reference ref = reference_count({big});
+  const auto summary = wordcount::count_files_serially({big.string()}, 20);
+  EXPECT_EQ(summary.total_words, ref.total);
+  EXPECT_EQ(summary.distinct_words, ref.counts.size());
+  EXPECT_EQ(summary.top, reference_top(ref.counts, 20));
+}
+
+TEST(DefaultBlocksize, AboutFourPartitionsPerWorkerWithinBounds) {
+  const fs::path dir = fs::temp_directory_path() / ("dagflow_test_blocksize_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path file = dir / "f.txt";
+  std::ofstream(file).put('x');
+  fs::resize_file(file, std::size_t{40} << 20);  // 40 MiB
+  EXPECT_EQ(wordcount::default_blocksize({file.string()}, 2), std::size_t{5} << 20);
+  EXPECT_EQ(wordcount::default_blocksize({file.string()}, 1), std::size_t{10} << 20);
+  EXPECT_EQ(wordcount::default_blocksize({(dir / "*.txt").string()}, 40), std::size_t{1} << 20);  // at least 1 MiB
+  fs::resize_file(file, std::size_t{400} << 20);
+  EXPECT_EQ(wordcount::default_blocksize({file.string()}, 2), std::size_t{12} << 20);  // at most 12 MiB
+  fs::remove_all(dir);
 }
 
 // --- real texts ---------------------------------------------------------------------------------------------
@@ -377,7 +444,7 @@ TEST_P(Novels, ReferenceGivesTheKnownCounts) {
 TEST_P(Novels, PipelinesMatchTheReference) {
   const Reference ref = reference_count({path_});
   expect_matches_reference({path_}, ref, 64 * 1024, two_workers);  // 16 to 51 partitions
-  const auto summary = wordcount::summarize(word_counts({path_}, std::nullopt, false), 3).compute(sync_run);
+  const auto summary = wordcount::summarize(word_counts({path_}, std::nullopt, Pipeline::blocks), 3).compute(sync_run);
   EXPECT_EQ(summary.top, GetParam().top3);
   EXPECT_EQ(summary.total_words, GetParam().total);
 }
@@ -469,7 +536,7 @@ TEST_F(WordcountProgram, DrawsTheTaskGraph) {
   const auto result = example_test::run(program_ + " -b 16 --graph " + dot.string() + " " + file_.string());
   ASSERT_EQ(result.status, 0) << result.output;
   const std::string text = read_bytes(dot);
-  for (const char* task : {"read_text", "map_partitions", "foldby", "topk", "summary"})
+  for (const char* task : {"read_blocks", "map_partitions", "foldby", "topk", "summary"})
     EXPECT_NE(text.find(task), std::string::npos) << task;
 }
 

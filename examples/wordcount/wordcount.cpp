@@ -7,7 +7,7 @@
 // Here the bag's partitions are blocks of the input files (--blocksize), counted in parallel and
 // merged as a tree:
 //
-//   read_text      read_text   ...  read_text       a block of lines each
+//   read_blocks    read_blocks ...  read_blocks     the text of a block of whole lines each
 //       |              |                |
 //   count words    count words ...  count words     lower-case, split, count: (word, count) pairs
 //        \             |               /
@@ -15,9 +15,9 @@
 //            /         |        \                  three readers of the counts
 //         topk       count      sum                 top words, distinct words, total words
 //
-// pipeline.hpp builds it two ways: the course's chain step for step (--literal), and by default a
-// faster graph of the same shape that counts each partition in one pass instead of making a string
-// per word. Both give exactly the same counts.
+// pipeline.hpp builds it two ways: the course's chain step for step on read_text's lines (--literal),
+// and by default a faster graph of the same shape that reads each block as one string and counts it in
+// one pass, instead of making a string per line and per word. Both give exactly the same counts.
 //
 //   wordcount /usr/share/common-licenses/*          # top 20 words of the licences
 //   wordcount --literal --top 5 book.txt             # the course's map/flatten/frequencies chain
@@ -29,6 +29,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -37,6 +38,8 @@
 #include <dagflow/bag_io.hpp>
 #include <dagflow/dagflow.hpp>
 
+#include "inputs.hpp"
+#include "memory.hpp"
 #include "pipeline.hpp"
 #include "serial_count.hpp"
 
@@ -47,20 +50,20 @@ using namespace wordcount;
 struct Options {
   std::vector<std::string> files;
   std::size_t top = 20;
-  std::size_t blocksize = std::size_t{4} << 20;  // 0: one partition per file, as Dask's default
+  std::optional<std::size_t> blocksize;  // unset: default_blocksize(); 0: one partition per file
   int workers = 0;
   bool literal = false;
   bool serial = false;
   std::string graph;
 };
 
-// The task graph: the lines of the files, their word counts, and the summary of those.
+// The task graph: the text of the files, its word counts, and the summary of those.
 dagflow::Delayed<Summary> word_count(const Options& o) {
-  std::optional<std::size_t> blocksize;
-  if (o.blocksize > 0) blocksize = o.blocksize;
-  const dagflow::Bag<std::string> lines = dagflow::bag::read_text(o.files, {.blocksize = blocksize});
-  const dagflow::Bag<WordCount> counts = o.literal ? course_word_counts(lines) : fast_word_counts(lines);
-  return summarize(counts, o.top);
+  const unsigned workers = o.workers > 0 ? static_cast<unsigned>(o.workers) : std::thread::hardware_concurrency();
+  const std::size_t bytes = o.blocksize.value_or(default_blocksize(o.files, workers));
+  const dagflow::bag::ReadTextOptions read{.blocksize = bytes > 0 ? std::optional(bytes) : std::nullopt};
+  if (o.literal) return summarize(course_word_counts(dagflow::bag::read_text(o.files, read)), o.top);
+  return summarize(fast_word_counts(dagflow::bag::read_blocks(o.files, read)), o.top);
 }
 
 void print(const Summary& summary) {
@@ -98,8 +101,9 @@ int main(int argc, char** argv) {
   app.add_option("files", o.files, "Text files or glob patterns ('books/*.txt'); .gz files are decompressed")
       ->required();
   app.add_option("-n,--top", o.top, "How many of the most frequent words to print")->capture_default_str();
-  app.add_option("-b,--blocksize", o.blocksize, "Bytes per partition (e.g. 4MiB, 512k); 0: one partition per file")
-      ->capture_default_str()
+  app.add_option("-b,--blocksize", o.blocksize,
+                 "Bytes per partition (e.g. 4MiB, 512k); 0: one partition per file. Default: about four "
+                 "partitions per worker, at least 1 MiB")
       ->transform(CLI::AsSizeValue(false));
   app.add_option("-w,--workers", o.workers, "Worker threads; 0 uses all cores")
       ->capture_default_str()
@@ -110,6 +114,7 @@ int main(int argc, char** argv) {
   app.add_option("-g,--graph", o.graph, "Draw the task graph to FILE (.dot; .svg/.png/.pdf need Graphviz's dot)")
       ->excludes(serial);
   CLI11_PARSE(app, argc, argv);
+  keep_freed_memory();
 
   try {
     return run(o);

@@ -282,25 +282,29 @@ class WordCounter {
   std::size_t total_ = 0;
 };
 
-/// The words of one partition of lines with their counts, in order of first appearance: what
+/// The words of one partition of texts with their counts, in order of first appearance: what
 /// `map(to_lower).map(split_words).flatten()` and the per-partition step of `frequencies()` compute,
-/// in one pass and without a string per word.
-inline std::vector<WordCount> count_words(std::vector<std::string> lines) {
-  // Lines are short (about 70 bytes in a novel), and the counter classifies long stretches 16 bytes at
-  // a time but the last bytes of each stretch one at a time; so the lines are copied, a '\n' after
-  // each, into a buffer of a few dozen KiB that stays in the cache, and counted a buffer at a time.
-  // Each line is freed as soon as it is copied, while it is still in the cache too.
+/// in one pass and without a string per word. The texts are lines (from read_text) or whole blocks
+/// of lines (from read_blocks); no word runs from one text into the next.
+inline std::vector<WordCount> count_words(std::vector<std::string> texts) {
+  // The counter classifies long stretches 16 bytes at a time but the last bytes of each stretch one
+  // at a time. A block is long, and counted where it is. Lines are short (about 70 bytes in a novel),
+  // so they are copied, a '\n' after each, into a buffer of a few dozen KiB that stays in the cache,
+  // and counted a buffer at a time. Each text is freed as soon as it is counted or copied.
   constexpr std::size_t buffer_size = std::size_t{1} << 15;
   WordCounter counter;
   std::string buffer;
-  buffer.reserve(buffer_size);
-  for (std::string& line : lines) {
-    if (!buffer.empty() && buffer.size() + line.size() >= buffer_size) {
-      counter.add_text(buffer);
+  for (std::string& text : texts) {
+    if (!buffer.empty() && buffer.size() + text.size() >= buffer_size) {
+      counter.add_text(buffer);  // before what follows, to keep the order of first appearance
       buffer.clear();
     }
-    buffer.append(line).push_back('\n');
-    std::string().swap(line);
+    if (text.size() >= buffer_size) {
+      counter.add_text(text);
+    } else {
+      buffer.append(text).push_back('\n');
+    }
+    std::string().swap(text);
   }
   counter.add_text(buffer);
   return counter.counts();
