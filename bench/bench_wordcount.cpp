@@ -153,8 +153,8 @@ void dagflow_graph(benchmark::State& state) {
 }
 
 // Serial first: the other runs read its time.
-BENCHMARK(serial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
-BENCHMARK(serial_two_at_once)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+BENCHMARK(serial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(10);
+BENCHMARK(serial_two_at_once)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(10);
 BENCHMARK(dagflow_graph)
     ->ArgNames({"pipeline", "workers"})
     ->Args({0, 1})
@@ -163,7 +163,7 @@ BENCHMARK(dagflow_graph)
     ->Args({1, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
-    ->Iterations(5);
+    ->Iterations(10);
 BENCHMARK(dagflow_graph)
     ->ArgNames({"pipeline", "workers"})
     ->Args({2, 1})
