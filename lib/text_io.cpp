@@ -316,7 +316,10 @@ std::vector<std::string> read_plain_block_lines(const TextBlock& block) {
   const InputFile file(block.path);
   const std::uint64_t from = block.start == 0 ? 0 : block.start - 1;
   const bool to_eof = block.end == TextBlock::to_eof;
-  const std::uint64_t expected = to_eof ? (file.size() > from ? file.size() - from : 0) : block.end - from;
+  const std::uint64_t expected = !to_eof                            ? block.end - from
+                                 : file.size() == LineCutter::unlimited ? LineCutter::unlimited  // a pipe
+                                 : file.size() > from                 ? file.size() - from
+                                                                      : 0;
   LineCutter cutter(block.start != 0, to_eof ? LineCutter::unlimited : block.end - block.start,
                     to_eof ? LineCutter::unlimited : block.end - from, expected);
   std::uint64_t position = from;

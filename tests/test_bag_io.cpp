@@ -309,6 +309,22 @@ TEST_F(BagIo, DeviceFileIsOnePartition) {
   EXPECT_EQ(lines(bag), Lines{});
 }
 
+TEST_F(BagIo, PipeIsReadSequentiallyAsOnePartition) {
+  // /dev/fd/N of a pipe's read end opens the pipe again: no size, no pread; read to its end.
+  int ends[2];
+  ASSERT_EQ(::pipe(ends), 0);
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "line " + std::to_string(i) + (i % 2 ? "\r\n" : "\n");
+  ASSERT_LT(text.size(), 60000u);  // fits in the pipe's buffer, so writing does not block
+  ASSERT_EQ(::write(ends[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(ends[1]);
+  const std::string name = "/dev/fd/" + std::to_string(ends[0]);
+  const auto bag = read_text(name, {.blocksize = 100});
+  EXPECT_EQ(bag.npartitions(), 1u);
+  EXPECT_EQ(lines(bag), reference_lines(text));
+  ::close(ends[0]);
+}
+
 TEST_F(BagIo, BagOperationsRunOnTheLines) {
   const fs::path file = write("f.txt", "mary\nhad\r\na\nlittle\nlamb");
   const auto bag = read_text(file, {.blocksize = 5});
