@@ -35,6 +35,12 @@ std::string in_quotes(const fs::path& path) {
 // strerror's text, without strerror's shared buffer (tasks run on several threads).
 std::string os_message(int error) { return std::generic_category().message(error); }
 
+/// "dagflow: read_text: " or "dagflow: read_blocks: ", for the messages of bad input.
+std::string prefix(std::string_view caller) {
+  std::string text = "dagflow: ";
+  return text.append(caller).append(": ");
+}
+
 [[noreturn]] void throw_os_error(int error, const std::string& what) {
   throw std::system_error(error, std::generic_category(), "dagflow: " + what);
 }
@@ -76,13 +82,13 @@ class GlobResult {
 };
 
 /// The non-directory files matching `pattern`, sorted by name (glob's order).
-std::vector<fs::path> expand_glob(const std::string& pattern) {
+std::vector<fs::path> expand_glob(const std::string& pattern, std::string_view caller) {
   GlobResult result;
   glob_failure = {};
   const int status = ::glob(pattern.c_str(), 0, &on_glob_error, result.get());
   if (status == GLOB_NOSPACE) throw std::bad_alloc();
   if (status == GLOB_ABORTED)
-    throw UsageError("dagflow: read_text: pattern '" + pattern + "': cannot read directory " +
+    throw UsageError(prefix(caller) + "pattern '" + pattern + "': cannot read directory " +
                      in_quotes(glob_failure.path) + ": " + os_message(glob_failure.error));
   std::vector<fs::path> files;
   if (status == 0) {
@@ -92,7 +98,7 @@ std::vector<fs::path> expand_glob(const std::string& pattern) {
       if (!fs::is_directory(match, error)) files.push_back(std::move(match));
     }
   }
-  if (files.empty()) throw UsageError("dagflow: read_text: pattern '" + pattern + "' matches no files");
+  if (files.empty()) throw UsageError(prefix(caller) + "pattern '" + pattern + "' matches no files");
   return files;
 }
 
@@ -117,19 +123,19 @@ class FileDescriptor {
 
 /// Checks, at read_text() time, that `path` is a file we can open; returns its size, or nothing for a
 /// file whose size is not known in advance (a pipe, a device).
-std::optional<std::uint64_t> checked_file_size(const fs::path& path) {
+std::optional<std::uint64_t> checked_file_size(const fs::path& path, std::string_view caller) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   if (status.type() == fs::file_type::not_found)
-    throw UsageError("dagflow: read_text: file " + in_quotes(path) + " does not exist");
-  if (error) throw UsageError("dagflow: read_text: cannot access " + in_quotes(path) + ": " + error.message());
-  if (fs::is_directory(status)) throw UsageError("dagflow: read_text: " + in_quotes(path) + " is a directory");
+    throw UsageError(prefix(caller) + "file " + in_quotes(path) + " does not exist");
+  if (error) throw UsageError(prefix(caller) + "cannot access " + in_quotes(path) + ": " + error.message());
+  if (fs::is_directory(status)) throw UsageError(prefix(caller) + "" + in_quotes(path) + " is a directory");
   FileDescriptor fd(open_for_reading(path));
   if (fd.get() < 0)
-    throw UsageError("dagflow: read_text: cannot open " + in_quotes(path) + ": " + os_message(errno));
+    throw UsageError(prefix(caller) + "cannot open " + in_quotes(path) + ": " + os_message(errno));
   if (!fs::is_regular_file(status)) return std::nullopt;
   const std::uint64_t size = fs::file_size(path, error);
-  if (error) throw UsageError("dagflow: read_text: cannot get the size of " + in_quotes(path) + ": " + error.message());
+  if (error) throw UsageError(prefix(caller) + "cannot get the size of " + in_quotes(path) + ": " + error.message());
   return size;
 }
 
@@ -146,8 +152,8 @@ bool is_gzip(const fs::path& path, TextCompression compression) {
 }
 
 void add_blocks(const fs::path& path, std::optional<std::uint64_t> blocksize, TextCompression compression,
-                std::vector<TextBlock>& blocks) {
-  const std::optional<std::uint64_t> size = checked_file_size(path);
+                std::string_view caller, std::vector<TextBlock>& blocks) {
+  const std::optional<std::uint64_t> size = checked_file_size(path, caller);
   const bool gzip = is_gzip(path, compression);
   // A gzip stream cannot be entered in the middle, and a file of unknown size cannot be cut.
   if (gzip || !blocksize || !size || *size <= *blocksize) {
@@ -471,16 +477,16 @@ std::string read_gzip_text(const fs::path& path) {
 }  // namespace
 
 std::vector<TextBlock> plan_text_blocks(std::span<const fs::path> sources, std::optional<std::uint64_t> blocksize,
-                                        TextCompression compression) {
-  if (sources.empty()) throw UsageError("dagflow: read_text: no files given");
+                                        TextCompression compression, std::string_view caller) {
+  if (sources.empty()) throw UsageError(prefix(caller) + "no files given");
   if (blocksize && *blocksize == 0)
-    throw UsageError("dagflow: read_text: blocksize must be positive (leave it unset for one partition per file)");
+    throw UsageError(prefix(caller) + "blocksize must be positive (leave it unset for one partition per file)");
   std::vector<TextBlock> blocks;
   for (const fs::path& source : sources) {
     if (is_glob_pattern(source.string())) {
-      for (const fs::path& file : expand_glob(source.string())) add_blocks(file, blocksize, compression, blocks);
+      for (const fs::path& file : expand_glob(source.string(), caller)) add_blocks(file, blocksize, compression, caller, blocks);
     } else {
-      add_blocks(source, blocksize, compression, blocks);
+      add_blocks(source, blocksize, compression, caller, blocks);
     }
   }
   return blocks;
@@ -503,7 +509,7 @@ std::vector<Delayed<std::vector<std::string>>> read_text_partitions(std::span<co
   static const auto read_blocks = delayed(&read_block_text, "read_blocks");
   const auto& read = unit == TextUnit::lines ? read_lines : read_blocks;
   std::vector<Delayed<std::vector<std::string>>> partitions;
-  std::vector<TextBlock> blocks = plan_text_blocks(sources, blocksize, compression);
+  std::vector<TextBlock> blocks = plan_text_blocks(sources, blocksize, compression, unit == TextUnit::lines ? "read_text" : "read_blocks");
   partitions.reserve(blocks.size());
   for (TextBlock& block : blocks) partitions.push_back(read(std::move(block)));
   return partitions;

@@ -281,6 +281,9 @@ TEST_F(BagIo, ReadBlocksReportsBadInputLikeReadText) {
   const fs::path missing = path("missing.txt");
   const std::string message = message_of([&] { read_blocks(missing); });
   EXPECT_NE(message.find(missing.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("read_blocks"), std::string::npos) << message;
+  const std::string pattern = path("none").string() + "/*.txt";
+  EXPECT_NE(message_of([&] { read_blocks(pattern); }).find("read_blocks: pattern '" + pattern + "'"), std::string::npos);
   EXPECT_THROW(read_blocks(missing), dagflow::UsageError);
   EXPECT_THROW(read_blocks(write("f.txt", "x\n"), {.blocksize = 0}), dagflow::UsageError);
   const fs::path fake = write("fake.gz", "not compressed\n");

@@ -60,7 +60,7 @@ struct Options {
 // The task graph: the text of the files, its word counts, and the summary of those.
 dagflow::Delayed<Summary> word_count(const Options& o) {
   const unsigned workers = o.workers > 0 ? static_cast<unsigned>(o.workers) : std::thread::hardware_concurrency();
-  const std::size_t bytes = o.blocksize.value_or(default_blocksize(o.files, workers));
+  const std::size_t bytes = o.blocksize ? *o.blocksize : default_blocksize(o.files, workers);
   const dagflow::bag::ReadTextOptions read{.blocksize = bytes > 0 ? std::optional(bytes) : std::nullopt};
   if (o.literal) return summarize(course_word_counts(dagflow::bag::read_text(o.files, read)), o.top);
   return summarize(fast_word_counts(dagflow::bag::read_blocks(o.files, read)), o.top);
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   app.add_option("-n,--top", o.top, "How many of the most frequent words to print")->capture_default_str();
   app.add_option("-b,--blocksize", o.blocksize,
                  "Bytes per partition (e.g. 4MiB, 512k); 0: one partition per file. Default: about four "
-                 "partitions per worker, at least 1 MiB")
+                 "partitions per worker, from 1 to 12 MiB")
       ->transform(CLI::AsSizeValue(false));
   app.add_option("-w,--workers", o.workers, "Worker threads; 0 uses all cores")
       ->capture_default_str()

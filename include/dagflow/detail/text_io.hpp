@@ -42,10 +42,12 @@ struct TextBlock {
 /// Expands the glob patterns among `sources` (entries containing '*', '?' or '['), checks that every
 /// file exists and can be opened, and cuts each plain file into blocks of `blocksize` bytes (a whole
 /// file per block when `blocksize` is empty; a gzip file is always one block).
-/// Throws UsageError naming the path or pattern: no sources, blocksize 0, a missing, unreadable or
-/// directory path, a pattern matching no files, a directory a pattern cannot read.
+/// Throws UsageError naming `caller` ("read_text") and the path or pattern: no sources, blocksize 0,
+/// a missing, unreadable or directory path, a pattern matching no files, a directory a pattern
+/// cannot read.
 std::vector<TextBlock> plan_text_blocks(std::span<const std::filesystem::path> sources,
-                                        std::optional<std::uint64_t> blocksize, TextCompression compression);
+                                        std::optional<std::uint64_t> blocksize, TextCompression compression,
+                                        std::string_view caller);
 
 /// The lines of one block, without their terminators ("\n" or "\r\n"). Throws std::system_error
 /// naming the file when the operating system fails, dagflow::Error naming it for corrupt gzip data.
