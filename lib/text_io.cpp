@@ -177,6 +177,27 @@ void add_blocks(const fs::path& path, std::optional<std::uint64_t> blocksize, Te
 
 constexpr std::size_t read_chunk = std::size_t{1} << 16;  // under glibc's 128 KiB mmap threshold
 
+/// A size or position with no limit, or not known (the size of a pipe).
+constexpr std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
+
+/// Appends up to `count` bytes to `out` with `read(destination, room)` (how many it stored, 0 at the
+/// end), a chunk at a time, so that the zeroing of each resize happens in the cache just before the
+/// read overwrites it; returns how many were appended (fewer only at the end).
+template <class Read>
+std::size_t append_read(std::string& out, std::size_t count, Read&& read) {
+  std::size_t done = 0;
+  while (done < count) {
+    const std::size_t old_size = out.size();
+    const std::size_t wanted = std::min(count - done, read_chunk);
+    out.resize(old_size + wanted);
+    const std::size_t got = read(out.data() + old_size, wanted);
+    out.resize(old_size + got);
+    if (got == 0) break;
+    done += got;
+  }
+  return done;
+}
+
 /// Cuts a stream of bytes into lines: each "\n" ends one (a "\r" before it is dropped) and a last line
 /// needs no "\n". Positions are offsets into the stream. With `skip_first`, the bytes up to and
 /// including the first "\n" belong to an earlier block and are dropped; when no "\n" comes before
@@ -184,8 +205,6 @@ constexpr std::size_t read_chunk = std::size_t{1} << 16;  // under glibc's 128 K
 /// kept, the last of them read to its end even past `owned_end`.
 class LineCutter {
  public:
-  static constexpr std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
-
   LineCutter(bool skip_first, std::uint64_t skip_window, std::uint64_t owned_end, std::uint64_t expected_size)
       : skipping_(skip_first), skip_window_(skip_window), owned_end_(owned_end), expected_size_(expected_size) {
     buffer_.resize(read_chunk);
@@ -275,10 +294,10 @@ class InputFile {
     struct stat info {};
     if (fd_.get() < 0 || ::fstat(fd_.get(), &info) != 0) throw_os_error(errno, "cannot open " + in_quotes(path));
     seekable_ = S_ISREG(info.st_mode);
-    size_ = seekable_ ? static_cast<std::uint64_t>(info.st_size) : LineCutter::unlimited;
+    size_ = seekable_ ? static_cast<std::uint64_t>(info.st_size) : unlimited;
   }
 
-  /// Its size when it was opened, or LineCutter::unlimited for a pipe or device.
+  /// Its size when it was opened, or unlimited for a pipe or device.
   std::uint64_t size() const noexcept { return size_; }
 
   /// Reads up to `room` bytes at `offset` into `destination`; returns how many (0 at the end of the file).
@@ -291,21 +310,15 @@ class InputFile {
     }
   }
 
-  /// Appends up to `count` bytes from `offset` to `out`, a chunk at a time (so that the zeroing of
-  /// each resize happens in the cache just before the read overwrites it); returns how many (fewer
+  /// Appends up to `count` bytes from `offset` to `out` (see append_read); returns how many (fewer
   /// only at the end of the file).
   std::size_t append(std::uint64_t offset, std::size_t count, std::string& out) const {
-    std::size_t done = 0;
-    while (done < count) {
-      const std::size_t old_size = out.size();
-      const std::size_t wanted = std::min(count - done, read_chunk);
-      out.resize(old_size + wanted);
-      const std::size_t got = read(offset + done, out.data() + old_size, wanted);
-      out.resize(old_size + got);
-      if (got == 0) break;
-      done += got;
-    }
-    return done;
+    std::uint64_t position = offset;
+    return append_read(out, count, [&](char* destination, std::size_t room) {
+      const std::size_t got = read(position, destination, room);
+      position += got;
+      return got;
+    });
   }
 
  private:
@@ -323,11 +336,11 @@ std::vector<std::string> read_plain_block_lines(const TextBlock& block) {
   const std::uint64_t from = block.start == 0 ? 0 : block.start - 1;
   const bool to_eof = block.end == TextBlock::to_eof;
   const std::uint64_t expected = !to_eof                            ? block.end - from
-                                 : file.size() == LineCutter::unlimited ? LineCutter::unlimited  // a pipe
+                                 : file.size() == unlimited ? unlimited  // a pipe
                                  : file.size() > from                 ? file.size() - from
                                                                       : 0;
-  LineCutter cutter(block.start != 0, to_eof ? LineCutter::unlimited : block.end - block.start,
-                    to_eof ? LineCutter::unlimited : block.end - from, expected);
+  LineCutter cutter(block.start != 0, to_eof ? unlimited : block.end - block.start,
+                    to_eof ? unlimited : block.end - from, expected);
   std::uint64_t position = from;
   return std::move(cutter).cut([&](char* destination, std::size_t room) {
     const std::size_t got = file.read(position, destination, room);
@@ -360,7 +373,7 @@ std::string read_plain_block_text(const TextBlock& block) {
     }
   }
   if (to_eof) {
-    if (file.size() != LineCutter::unlimited && file.size() > position) text.reserve(text.size() + (file.size() - position) + 1);
+    if (file.size() != unlimited && file.size() > position) text.reserve(text.size() + (file.size() - position) + 1);
     while (const std::size_t got = file.append(position, std::numeric_limits<std::size_t>::max(), text)) position += got;
     return text;
   }
@@ -402,7 +415,7 @@ class GzipFile {
     struct stat info {};
     if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0) throw_os_error(errno, "cannot open " + in_quotes(path));
     size_hint_ = S_ISREG(info.st_mode) ? gzip_size_hint(fd.get(), static_cast<std::uint64_t>(info.st_size))
-                                       : LineCutter::unlimited;
+                                       : unlimited;
     gz_ = ::gzdopen(fd.get(), "rb");
     if (gz_ == nullptr) throw std::bad_alloc();  // the descriptor is fine, so zlib lacked memory
     fd.release();                                // gzclose_r closes it
@@ -451,7 +464,7 @@ class GzipFile {
 /// The lines of a whole gzip-compressed file, decompressed a chunk at a time.
 std::vector<std::string> read_gzip_lines(const fs::path& path) {
   GzipFile file(path);
-  LineCutter cutter(false, LineCutter::unlimited, LineCutter::unlimited, file.size_hint());
+  LineCutter cutter(false, unlimited, unlimited, file.size_hint());
   std::vector<std::string> lines =
       std::move(cutter).cut([&](char* destination, std::size_t room) { return file.read(destination, room); });
   file.finish();
@@ -462,14 +475,9 @@ std::vector<std::string> read_gzip_lines(const fs::path& path) {
 std::string read_gzip_text(const fs::path& path) {
   GzipFile file(path);
   std::string text;
-  if (file.size_hint() != LineCutter::unlimited) text.reserve(static_cast<std::size_t>(file.size_hint()) + 1);
-  for (;;) {
-    const std::size_t old_size = text.size();
-    text.resize(old_size + read_chunk);
-    const std::size_t got = file.read(text.data() + old_size, read_chunk);
-    text.resize(old_size + got);
-    if (got == 0) break;
-  }
+  if (file.size_hint() != unlimited) text.reserve(static_cast<std::size_t>(file.size_hint()) + 1);
+  append_read(text, std::numeric_limits<std::size_t>::max(),
+              [&](char* destination, std::size_t room) { return file.read(destination, room); });
   file.finish();
   return text;
 }
