@@ -1,7 +1,6 @@
 #include "plan.hpp"
 
 #include <algorithm>
-#include <boost/range/iterator_range.hpp>
 #include <mutex>
 #include <utility>
 
@@ -56,8 +55,6 @@ struct Traversal {
 };
 
 Plan::Plan(std::span<Node* const> roots) {
-  std::vector<std::uint32_t> rowstart;
-  std::vector<std::uint32_t> column;
   {
     std::lock_guard guard(Traversal::lock());
     static std::uint64_t last_epoch = 0;
@@ -66,25 +63,43 @@ Plan::Plan(std::span<Node* const> roots) {
 
     // The marks are only valid under the lock, so the edges are numbered before releasing it. Both
     // arrays get their exact size up front: growing them would churn the allocator for large graphs.
-    rowstart.reserve(nodes_.size() + 1);
-    column.reserve(traversal.edges);
-    rowstart.push_back(0);
+    deps_start_.reserve(nodes_.size() + 1);
+    deps_.reserve(traversal.edges);
+    deps_start_.push_back(0);
     for (const Node* node : nodes_) {
-      for (const Node* dep : node->deps()) column.push_back(Traversal::index(dep));
-      rowstart.push_back(static_cast<std::uint32_t>(column.size()));
+      for (const Node* dep : node->deps()) deps_.push_back(Traversal::index(dep));
+      deps_start_.push_back(static_cast<std::uint32_t>(deps_.size()));
     }
     outputs_.reserve(roots.size());
     for (const Node* root : roots) outputs_.push_back(Traversal::index(root));
   }
 
   uses_.assign(nodes_.size(), 0);
-  for (std::uint32_t dep : column) ++uses_[dep];
+  for (std::uint32_t dep : deps_) ++uses_[dep];
   for (std::uint32_t output : outputs_) ++uses_[output];
+}
 
-  // The arrays above are already in the compressed sparse row layout, sorted by source; handing them
-  // to Boost.Graph directly avoids rebuilding them from an edge list.
-  graph_.m_forward.m_rowstart = std::move(rowstart);
-  graph_.m_forward.m_column = std::move(column);
+DependentIndex Plan::index_dependents() const {
+  DependentIndex index;
+  const std::uint32_t tasks = size();
+  // Counting sort of the edges by dependency: count each row's length one slot ahead, prefix-sum into
+  // row starts, then fill.
+  index.start_.assign(tasks + 1, 0);
+  for (std::uint32_t task = 0; task < tasks; ++task) {
+    const auto task_deps = deps(task);
+    if (task_deps.empty()) index.sources_.push_back(task);
+    for (std::uint32_t dep : task_deps) ++index.start_[dep + 1];
+  }
+  for (std::uint32_t task = 0; task < tasks; ++task) index.start_[task + 1] += index.start_[task];
+  index.tasks_.resize(deps_.size());
+  // Filling row `dep` advances start_[dep] to the start of row dep + 1; shifting the array by one
+  // afterwards restores the row starts without a second array of cursors.
+  for (std::uint32_t task = 0; task < tasks; ++task) {
+    for (std::uint32_t dep : deps(task)) index.tasks_[index.start_[dep]++] = task;
+  }
+  std::copy_backward(index.start_.begin(), index.start_.end() - 1, index.start_.end());
+  index.start_[0] = 0;
+  return index;
 }
 
 std::uint32_t Plan::critical_path_length() const {
@@ -92,8 +107,7 @@ std::uint32_t Plan::critical_path_length() const {
   std::vector<std::uint32_t> depth(size(), 1);
   std::uint32_t longest = 0;
   for (std::uint32_t task = 0; task < size(); ++task) {
-    for (auto edge : boost::make_iterator_range(boost::out_edges(task, graph_)))
-      depth[task] = std::max(depth[task], depth[boost::target(edge, graph_)] + 1);
+    for (std::uint32_t dep : deps(task)) depth[task] = std::max(depth[task], depth[dep] + 1);
     longest = std::max(longest, depth[task]);
   }
   return longest;

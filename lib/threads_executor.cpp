@@ -49,16 +49,22 @@ using DispatchNode = tbb::flow::function_node<ReadyTasks, tbb::flow::continue_ms
 class Dispatcher {
  public:
   Dispatcher(Run& run, int concurrency)
-      : run_(run), pending_(new std::atomic<std::uint32_t>[run.plan().size()]), node_(graph_, tbb::flow::unlimited, Body{this}) {
-    index_dependents();
+      : run_(run),
+        dependents_(run.plan().index_dependents()),
+        pending_(new std::atomic<std::uint32_t>[run.plan().size()]),
+        node_(graph_, tbb::flow::unlimited, Body{this}) {
+    const Plan& plan = run.plan();
+    for (std::uint32_t task = 0; task < plan.size(); ++task)
+      pending_[task].store(static_cast<std::uint32_t>(plan.deps(task).size()), std::memory_order_relaxed);
     // Sources are handed out in slices so that a wide graph costs a spawn per slice, not per task;
     // slices stay small enough that costly tasks still spread over every worker.
     const auto slices = static_cast<std::uint32_t>(8 * std::max(concurrency, 1));
-    grain_ = std::clamp<std::uint32_t>(static_cast<std::uint32_t>(sources_.size()) / slices, 1, max_grain);
+    grain_ = std::clamp<std::uint32_t>(static_cast<std::uint32_t>(dependents_.sources().size()) / slices, 1, max_grain);
   }
 
   void execute() {
-    if (!sources_.empty()) put(ReadyTasks{sources_.data(), static_cast<std::uint32_t>(sources_.size())});
+    const auto sources = dependents_.sources();
+    if (!sources.empty()) put(ReadyTasks{sources.data(), static_cast<std::uint32_t>(sources.size())});
     graph_.wait_for_all();
     DAGFLOW_TSAN_ACQUIRE(this);
   }
@@ -81,29 +87,6 @@ class Dispatcher {
     node_.try_put(ready);
   }
 
-  // The reverse of the plan's dependency lists (who reads each task's result), and each task's count
-  // of dependencies that have not finished yet.
-  void index_dependents() {
-    const Plan& plan = run_.plan();
-    const std::uint32_t size = plan.size();
-    dependents_start_.assign(size + 1, 0);
-    for (std::uint32_t task = 0; task < size; ++task) {
-      const auto deps = plan.deps(task);
-      pending_[task].store(static_cast<std::uint32_t>(deps.size()), std::memory_order_relaxed);
-      if (deps.empty()) sources_.push_back(task);
-      for (std::uint32_t dep : deps) ++dependents_start_[dep + 1];
-    }
-    for (std::uint32_t task = 0; task < size; ++task) dependents_start_[task + 1] += dependents_start_[task];
-    dependents_.resize(dependents_start_[size]);
-    // Filling row `dep` advances dependents_start_[dep] to the start of row dep + 1; shifting the array
-    // by one afterwards restores the row starts without a second array of cursors.
-    for (std::uint32_t task = 0; task < size; ++task) {
-      for (std::uint32_t dep : plan.deps(task)) dependents_[dependents_start_[dep]++] = task;
-    }
-    std::copy_backward(dependents_start_.begin(), dependents_start_.end() - 1, dependents_start_.end());
-    dependents_start_[0] = 0;
-  }
-
   void dispatch(ReadyTasks ready) {
     // Split off halves for other workers to steal until one slice is left to run here.
     while (ready.count > grain_) {
@@ -124,10 +107,10 @@ class Dispatcher {
         return;
       }
       const std::uint32_t* next = nullptr;
-      for (std::uint32_t k = dependents_start_[task]; k < dependents_start_[task + 1]; ++k) {
-        if (pending_[dependents_[k]].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
+      for (const std::uint32_t& dependent : dependents_.dependents(task)) {
+        if (pending_[dependent].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
         if (next != nullptr) put(ReadyTasks{next, 1});
-        next = &dependents_[k];
+        next = &dependent;
       }
       if (next == nullptr) return;
       task = *next;
@@ -135,9 +118,8 @@ class Dispatcher {
   }
 
   Run& run_;
-  std::vector<std::uint32_t> dependents_start_;
-  std::vector<std::uint32_t> dependents_;
-  std::vector<std::uint32_t> sources_;
+  const DependentIndex dependents_;
+  // Per task, the dependencies that have not finished yet; the one that brings it to zero starts it.
   std::unique_ptr<std::atomic<std::uint32_t>[]> pending_;
   std::uint32_t grain_ = 1;
   // Declared last: the node's tasks use everything above, and the graph must outlive the node.

@@ -86,7 +86,9 @@ class Bag {
                 "dagflow::Bag<T>: T must be a non-const object type (not a reference, void or const)");
 
  public:
+  /// The element type, T.
   using value_type = T;
+  /// What one partition's task produces: the partition's elements, `std::vector<T>`.
   using partition_type = std::vector<T>;
 
   /// A bag without partitions (and so without elements).
@@ -139,7 +141,7 @@ class Bag {
   // --- element-wise (one task per partition, same partitioning) ------------------------------------
 
   /// f(x, args...) for every element x. Each extra argument is a plain value (stored once and read in
-  /// place by every task) or a Delayed<U> (f then receives its value, a const U&), as Dask's
+  /// place by every task) or a `Delayed<U>` (f then receives its value, a `const U&`), as Dask's
   /// `map(f, *args)`. When f returns T, the partition's storage is reused; when f takes its element by
   /// value, elements are moved into it.
   template <class F, class... Args>
@@ -170,7 +172,7 @@ class Bag {
   }
 
   /// The items of every element (each element is a range: a vector, a string, ...), in order:
-  /// Bag<std::vector<U>> becomes Bag<U>.
+  /// `Bag<std::vector<U>>` becomes `Bag<U>`.
   auto flatten() const
     requires std::ranges::input_range<T>
   {
@@ -193,7 +195,7 @@ class Bag {
   }
 
   /// f(partition, args...) for every whole partition (a const std::vector<T>&, or moved in when f takes
-  /// it by value); f returns a std::vector<U> or any other range of U. Extra arguments as for map.
+  /// it by value); f returns a `std::vector<U>` or any other range of U. Extra arguments as for map.
   template <class F, class... Args>
     requires detail::partition_function<F, T, detail::extra_value_t<Args>...>
   auto map_partitions(F f, Args&&... args) const {
@@ -234,8 +236,7 @@ class Bag {
   /// results with combine(acc, partial) (so `initial` should be binop's identity). Throws UsageError
   /// when split_every < 2.
   template <class Binop, class Combine, class A>
-    requires detail::fold_operator<Binop, std::decay_t<A>, T> &&
-             detail::fold_operator<Combine, std::decay_t<A>, std::decay_t<A>> && std::copy_constructible<std::decay_t<A>>
+    requires detail::fold_operators<Binop, Combine, std::decay_t<A>, T>
   Delayed<std::decay_t<A>> fold(Binop binop, Combine combine, A&& initial, ReductionOptions options = {}) const {
     return detail::fold<std::decay_t<A>, T>(parts_, std::move(binop), std::move(combine), std::forward<A>(initial),
                                             options.split_every);
@@ -243,8 +244,7 @@ class Bag {
 
   /// fold with binop also combining the partitions' results (binop(acc, acc) must work).
   template <class Binop, class A>
-    requires detail::fold_operator<Binop, std::decay_t<A>, T> &&
-             detail::fold_operator<Binop, std::decay_t<A>, std::decay_t<A>> && std::copy_constructible<std::decay_t<A>>
+    requires detail::fold_operators<Binop, Binop, std::decay_t<A>, T>
   Delayed<std::decay_t<A>> fold(Binop binop, A&& initial, ReductionOptions options = {}) const {
     Binop combine = binop;
     return fold(std::move(binop), std::move(combine), std::forward<A>(initial), options);
@@ -326,8 +326,7 @@ class Bag {
   /// combine(acc, partial) from `combine_initial`. One partition of (key, value) pairs, keys in order of
   /// first appearance. Prefer it to groupby whenever the groups can be reduced as they are formed.
   template <class Key, class Binop, class V, class Combine>
-    requires detail::key_function<Key, T> && detail::fold_operator<Binop, std::decay_t<V>, T> &&
-             detail::fold_operator<Combine, std::decay_t<V>, std::decay_t<V>> && std::copy_constructible<std::decay_t<V>>
+    requires detail::foldby_functions<Key, Binop, Combine, std::decay_t<V>, T>
   auto foldby(Key key, Binop binop, V&& initial, Combine combine, std::type_identity_t<std::decay_t<V>> combine_initial,
               ReductionOptions options = {}) const {
     using K = detail::call_result_t<Key, T>;
@@ -338,8 +337,7 @@ class Bag {
 
   /// foldby with `initial` also starting each key's combination.
   template <class Key, class Binop, class V, class Combine>
-    requires detail::key_function<Key, T> && detail::fold_operator<Binop, std::decay_t<V>, T> &&
-             detail::fold_operator<Combine, std::decay_t<V>, std::decay_t<V>> && std::copy_constructible<std::decay_t<V>>
+    requires detail::foldby_functions<Key, Binop, Combine, std::decay_t<V>, T>
   auto foldby(Key key, Binop binop, V&& initial, Combine combine, ReductionOptions options = {}) const {
     std::decay_t<V> start(std::forward<V>(initial));
     auto combine_initial = start;
@@ -348,8 +346,7 @@ class Bag {
 
   /// foldby with binop also combining the partitions' accumulators (binop(acc, acc) must work).
   template <class Key, class Binop, class V>
-    requires detail::key_function<Key, T> && detail::fold_operator<Binop, std::decay_t<V>, T> &&
-             detail::fold_operator<Binop, std::decay_t<V>, std::decay_t<V>> && std::copy_constructible<std::decay_t<V>>
+    requires detail::foldby_functions<Key, Binop, Binop, std::decay_t<V>, T>
   auto foldby(Key key, Binop binop, V&& initial, ReductionOptions options = {}) const {
     Binop combine = binop;
     return foldby(std::move(key), std::move(binop), std::forward<V>(initial), std::move(combine), options);
@@ -422,9 +419,7 @@ class Bag {
   /// order of this bag, then of `other`. `other` is gathered into one hash index (so it should be the
   /// smaller side); the result has this bag's partitioning.
   template <class U, class Key, class OtherKey>
-    requires detail::key_function<Key, T> && detail::key_function<OtherKey, U> &&
-             std::same_as<detail::call_result_t<Key, T>, detail::call_result_t<OtherKey, U>> &&
-             std::copy_constructible<T> && std::copy_constructible<U>
+    requires detail::join_keys<Key, T, OtherKey, U>
   Bag<std::pair<T, U>> join(const Bag<U>& other, Key key, OtherKey other_key) const {
     using K = detail::call_result_t<Key, T>;
     return detail::make_bag(detail::join<K, T, U>(parts_, other.to_delayed(), std::move(key), std::move(other_key)));
@@ -432,9 +427,7 @@ class Bag {
 
   /// Inner join with the same key function on both sides.
   template <class U, class Key>
-    requires detail::key_function<Key, T> && detail::key_function<Key, U> &&
-             std::same_as<detail::call_result_t<Key, T>, detail::call_result_t<Key, U>> &&
-             std::copy_constructible<T> && std::copy_constructible<U>
+    requires detail::join_keys<Key, T, Key, U>
   Bag<std::pair<T, U>> join(const Bag<U>& other, Key key) const {
     Key other_key = key;
     return join(other, std::move(key), std::move(other_key));
@@ -442,9 +435,7 @@ class Bag {
 
   /// Inner join with an in-memory sequence (Dask accepts any iterable as `other`).
   template <class U, class Key, class OtherKey>
-    requires detail::key_function<Key, T> && detail::key_function<OtherKey, U> &&
-             std::same_as<detail::call_result_t<Key, T>, detail::call_result_t<OtherKey, U>> &&
-             std::copy_constructible<T> && std::copy_constructible<U>
+    requires detail::join_keys<Key, T, OtherKey, U>
   Bag<std::pair<T, U>> join(std::vector<U> other, Key key, OtherKey other_key) const {
     Bag<U> other_bag({value(std::move(other), "join-other")});
     return join(other_bag, std::move(key), std::move(other_key));

@@ -71,6 +71,23 @@ concept partition_function =
 template <class F, class A, class T>
 concept fold_operator = std::invocable<const F&, A, const T&> && std::convertible_to<std::invoke_result_t<const F&, A, const T&>, A>;
 
+/// Binop folds elements T into an accumulator A, and Combine folds two accumulators into one (fold,
+/// foldby). A is copied: every partition (and, in foldby, every key) starts from a copy of the initial
+/// value.
+template <class Binop, class Combine, class A, class T>
+concept fold_operators = fold_operator<Binop, A, T> && fold_operator<Combine, A, A> && std::copy_constructible<A>;
+
+/// Key finds each element T's group, and Binop and Combine fold the group's elements into a V (foldby).
+template <class Key, class Binop, class Combine, class V, class T>
+concept foldby_functions = key_function<Key, T> && fold_operators<Binop, Combine, V, T>;
+
+/// Key and OtherKey compute keys of the same type from elements T and U, which are copied into the
+/// joined pairs (join).
+template <class Key, class T, class OtherKey, class U>
+concept join_keys = key_function<Key, T> && key_function<OtherKey, U> &&
+                    std::same_as<call_result_t<Key, T>, call_result_t<OtherKey, U>> && std::copy_constructible<T> &&
+                    std::copy_constructible<U>;
+
 /// F combines the running value A with the next element T into the next running value (accumulate).
 template <class F, class A, class T>
 concept accumulate_operator = std::invocable<const F&, const A&, const T&> &&
@@ -92,9 +109,5 @@ concept real_valued = std::convertible_to<const T&, double>;
 /// T can be tested for truth, like `if (x)` (any, all).
 template <class T>
 concept truth_valued = std::constructible_from<bool, const T&>;
-
-/// T can be copied (operations that must keep an element in several places: min, max, product, join).
-template <class T>
-concept copyable_element = std::copy_constructible<T>;
 
 }  // namespace dagflow::detail
