@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <span>
@@ -143,6 +144,13 @@ std::vector<T> get(const TaskGraph& graph, const std::vector<std::string>& keys,
   values.reserve(keys.size());
   for (auto& root : detail::lower(graph, keys, typeid(T))) values.push_back(detail::DelayedAccess::make<T>(std::move(root)));
   return compute(values, options);
+}
+
+/// get() of a braced list of keys, `get<int>(graph, {"y", "z"})`: without this overload two string
+/// literals would also match the single-key get (as a std::string built from a pair of pointers).
+template <class T>
+std::vector<T> get(const TaskGraph& graph, std::initializer_list<std::string> keys, const ComputeOptions& options = {}) {
+  return get<T>(graph, std::vector<std::string>(keys), options);
 }
 
 }  // namespace dagflow
