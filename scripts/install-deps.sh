@@ -7,6 +7,7 @@ packages=(
   libtbb-dev libboost-graph-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   graphviz libgraphviz-dev
   libcli11-dev libpcg-cpp-dev libpng-dev zlib1g-dev
+  doxygen clang-format clang-format-16 clang-tidy
 )
 
 missing=()

@@ -127,6 +127,7 @@ class Delayed {
   static_assert(!std::is_reference_v<T>, "dagflow::Delayed<T>: T must not be a reference");
 
  public:
+  /// The type of the value, T (void for a task run only for its effect).
   using value_type = T;
 
   /// An empty handle; assign a real one before use.
@@ -140,7 +141,7 @@ class Delayed {
   /// do not recompute it. Throws like compute().
   Delayed persist(const ComputeOptions& options = {}) const;
 
-  /// The task's unique key, "<name>-<8 hex digits>". Throws UsageError when empty.
+  /// The task's unique key, `<name>-<8 hex digits>`. Throws UsageError when empty.
   std::string key() const { return checked_node()->key(); }
   /// The task's name (the function's name given to `delayed`). Throws UsageError when empty.
   const std::string& name() const { return checked_node()->name(); }
@@ -174,12 +175,13 @@ class Delayed {
 template <class F>
 class DelayedFunction {
  public:
+  /// Wraps `function`, naming its tasks `name`; delayed() makes one with the function's type deduced.
   DelayedFunction(F function, std::string name)
       : box_(std::make_shared<detail::FunctionBox<F>>(
             detail::FunctionBox<F>{std::move(function), std::move(name)})) {}
 
-  /// Records a call. Each argument may be a plain value (copied into the task), a Delayed<U> (the
-  /// function receives a U) or a std::vector<Delayed<U>> (the function receives a std::vector<U>).
+  /// Records a call. Each argument may be a plain value (copied into the task), a `Delayed<U>` (the
+  /// function receives a `U`) or a `std::vector<Delayed<U>>` (the function receives a `std::vector<U>`).
   /// Throws UsageError when a Delayed argument is empty.
   template <class... Args>
   auto operator()(Args&&... args) const {

@@ -25,8 +25,10 @@ class UsageError : public Error {
 /// `keys()` lists the keys involved (for a cycle, the whole cycle in dependency order).
 class GraphError : public Error {
  public:
+  /// An error with `message` (what() returns it) about the tasks `keys`.
   GraphError(const std::string& message, std::vector<std::string> keys)
       : Error(message), keys_(std::move(keys)) {}
+  /// The keys involved: the missing key or dependency, or every key of a cycle in dependency order.
   const std::vector<std::string>& keys() const noexcept { return keys_; }
 
  private:
@@ -39,10 +41,15 @@ class GraphError : public Error {
 /// task threw, which `rethrow_original()` rethrows so that callers can catch it by its own type.
 class TaskError : public Error {
  public:
+  /// The failure of task `key`, which threw `original`. The message names the key and repeats the
+  /// original's what(), e.g. "dagflow: task 'div-5c1f0e2a' failed: division by zero" ("unknown
+  /// exception ..." for an exception not derived from std::exception).
   TaskError(std::string key, std::exception_ptr original);
   /// Key of the task that threw, e.g. "calc_pi-1f3a9c2e".
   const std::string& key() const noexcept { return key_; }
+  /// The exception the task threw, as it was thrown.
   std::exception_ptr original() const noexcept { return original_; }
+  /// Throws original(), e.g. to catch a task's std::system_error by its own type.
   [[noreturn]] void rethrow_original() const { std::rethrow_exception(original_); }
 
  private:

@@ -21,6 +21,8 @@ enum class Scheduler {
 /// What a callback is told about one task.
 class TaskInfo {
  public:
+  /// What an executor reports about the task of `node`: its position `index` in the run's order and the
+  /// `worker` running it. The node must outlive the TaskInfo (executors make one per callback call).
   TaskInfo(const detail::Node& node, std::uint32_t index, int worker) noexcept
       : node_(&node), index_(index), worker_(worker) {}
   /// Unique key of the task, e.g. "add-5c1f0e2a".

@@ -23,7 +23,7 @@ namespace dagflow::detail {
 template <class K, class V>
 class InsertionOrderedMap {
  public:
-  using entry_type = std::pair<K, V>;
+  using Entry = std::pair<K, V>;
 
   InsertionOrderedMap() = default;
 
@@ -59,11 +59,11 @@ class InsertionOrderedMap {
   }
 
   /// The entries in insertion order.
-  std::vector<entry_type>& entries() noexcept { return entries_; }
-  const std::vector<entry_type>& entries() const noexcept { return entries_; }
+  std::vector<Entry>& entries() noexcept { return entries_; }
+  const std::vector<Entry>& entries() const noexcept { return entries_; }
 
   /// Moves the entries out, in insertion order, leaving the map empty.
-  std::vector<entry_type> release() && {
+  std::vector<Entry> release() && {
     table_.clear();
     hashes_.clear();
     return std::move(entries_);
@@ -104,7 +104,7 @@ class InsertionOrderedMap {
     }
   }
 
-  std::vector<entry_type> entries_;
+  std::vector<Entry> entries_;
   std::vector<std::size_t> hashes_;   // hashes_[i] is the hash of entries_[i].first
   std::vector<std::uint32_t> table_;  // 0: empty cell; otherwise 1 + an index into entries_
   unsigned shift_ = 64;               // 64 - log2(table size)

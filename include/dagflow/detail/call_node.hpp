@@ -102,9 +102,9 @@ T take_input(const InputView& inputs, std::uint32_t k) {
   }
 }
 
-template <bool Rvalue, class T>
+template <bool rvalue, class T>
 decltype(auto) fetch(const ConstArg<T>& arg, const InputView&) {
-  if constexpr (Rvalue) {
+  if constexpr (rvalue) {
     static_assert(std::is_copy_constructible_v<T>,
                   "dagflow: a constant argument passed by value must be copyable (the graph may be "
                   "computed many times); wrap it in std::shared_ptr or take it by const reference");
@@ -114,16 +114,16 @@ decltype(auto) fetch(const ConstArg<T>& arg, const InputView&) {
   }
 }
 
-template <bool Rvalue, class T>
+template <bool rvalue, class T>
 decltype(auto) fetch(const DepArg<T>& arg, const InputView& inputs) {
-  if constexpr (Rvalue) {
+  if constexpr (rvalue) {
     return take_input<T>(inputs, arg.index);
   } else {
     return static_cast<const T&>(inputs.slot(arg.index).template get<T>());
   }
 }
 
-template <bool Rvalue, class T>
+template <bool rvalue, class T>
 std::vector<T> fetch(const DepVecArg<T>& arg, const InputView& inputs) {
   std::vector<T> values;
   values.reserve(arg.count);

@@ -82,10 +82,13 @@ class DepList {
 
  private:
   std::uint32_t size_ = 0;
+  // The anonymous union's members are private members of DepList, but clang-tidy 14 names them as public.
+  // NOLINTBEGIN(readability-identifier-naming)
   union {
     Node* inline_[inline_capacity]{};  // zeroed so that moving an empty or short list copies no garbage
     Node** heap_;
   };
+  // NOLINTEND(readability-identifier-naming)
 };
 
 /// What a running node sees of its inputs: the run's result slots, reached through the node's edges.
