@@ -145,7 +145,7 @@ class Bag {
   /// `map(f, *args)`. When f returns T, the partition's storage is reused; when f takes its element by
   /// value, elements are moved into it.
   template <class F, class... Args>
-    requires detail::element_function<F, T, detail::extra_value_t<Args>...>
+    requires detail::element_function<F, T, detail::ExtraValue<Args>...>
   auto map(F f, Args&&... args) const {
     return detail::make_bag(detail::map_elements<T>(parts_, std::move(f), detail::as_task(std::forward<Args>(args), "map")...));
   }
@@ -197,7 +197,7 @@ class Bag {
   /// f(partition, args...) for every whole partition (a const std::vector<T>&, or moved in when f takes
   /// it by value); f returns a `std::vector<U>` or any other range of U. Extra arguments as for map.
   template <class F, class... Args>
-    requires detail::partition_function<F, T, detail::extra_value_t<Args>...>
+    requires detail::partition_function<F, T, detail::ExtraValue<Args>...>
   auto map_partitions(F f, Args&&... args) const {
     return detail::make_bag(
         detail::map_whole_partitions<T>(parts_, std::move(f), detail::as_task(std::forward<Args>(args), "map_partitions")...));
@@ -227,7 +227,7 @@ class Bag {
   /// into one P (so it must accept its own results). Throws UsageError when split_every < 2.
   template <class PerPartition, class Aggregate>
     requires detail::bag_function<PerPartition, std::vector<T>> &&
-             detail::aggregate_function<Aggregate, detail::call_result_t<PerPartition, std::vector<T>>>
+             detail::aggregate_function<Aggregate, detail::CallResult<PerPartition, std::vector<T>>>
   auto reduction(PerPartition perpartition, Aggregate aggregate, ReductionOptions options = {}) const {
     return detail::reduction<T>(parts_, std::move(perpartition), std::move(aggregate), options.split_every);
   }
@@ -329,7 +329,7 @@ class Bag {
     requires detail::foldby_functions<Key, Binop, Combine, std::decay_t<V>, T>
   auto foldby(Key key, Binop binop, V&& initial, Combine combine, std::type_identity_t<std::decay_t<V>> combine_initial,
               ReductionOptions options = {}) const {
-    using K = detail::call_result_t<Key, T>;
+    using K = detail::CallResult<Key, T>;
     return detail::make_bag(detail::foldby<K, std::decay_t<V>, T>(parts_, std::move(key), std::move(binop),
                                                                    std::decay_t<V>(std::forward<V>(initial)), std::move(combine),
                                                                    std::move(combine_initial), options.split_every));
@@ -362,7 +362,7 @@ class Bag {
   auto groupby(Key key, std::optional<std::size_t> npartitions = std::nullopt) const {
     if (npartitions && *npartitions == 0)
       throw UsageError("dagflow: Bag::groupby: npartitions must be at least 1, got 0");
-    using K = detail::call_result_t<Key, T>;
+    using K = detail::CallResult<Key, T>;
     const std::size_t n = npartitions.value_or(std::max<std::size_t>(1, parts_.size()));
     return detail::make_bag(detail::groupby<K, T>(parts_, std::move(key), n));
   }
@@ -378,7 +378,7 @@ class Bag {
   template <class Key>
     requires detail::key_function<Key, T>
   Bag distinct(Key key, ReductionOptions options = {}) const {
-    return Bag(detail::distinct_by<detail::call_result_t<Key, T>, T>(parts_, std::move(key), options.split_every));
+    return Bag(detail::distinct_by<detail::CallResult<Key, T>, T>(parts_, std::move(key), options.split_every));
   }
 
   /// The k largest elements, largest first (equal ones in bag order), in one partition.
@@ -421,7 +421,7 @@ class Bag {
   template <class U, class Key, class OtherKey>
     requires detail::join_keys<Key, T, OtherKey, U>
   Bag<std::pair<T, U>> join(const Bag<U>& other, Key key, OtherKey other_key) const {
-    using K = detail::call_result_t<Key, T>;
+    using K = detail::CallResult<Key, T>;
     return detail::make_bag(detail::join<K, T, U>(parts_, other.to_delayed(), std::move(key), std::move(other_key)));
   }
 

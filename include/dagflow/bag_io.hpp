@@ -10,25 +10,47 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <ranges>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dagflow/bag.hpp"
+#include "dagflow/compression.hpp"
 #include "dagflow/delayed.hpp"
-#include "dagflow/detail/text_io.hpp"
+#include "dagflow/detail/text_blocks.hpp"
+#include "dagflow/detail/text_output.hpp"
 #include "dagflow/options.hpp"
+
+namespace dagflow::detail {
+
+/// The partitions of read_text and read_blocks: one task per block that plan_text_blocks cuts
+/// `sources` into, each making its partition with `read` (a delayed read_text_block or
+/// read_block_text). Made here rather than in lib/ so that the compiled text code never depends on
+/// Delayed. Throws like plan_text_blocks.
+template <class Read>
+std::vector<Delayed<std::vector<std::string>>> text_block_tasks(const Read& read,
+                                                                std::span<const std::filesystem::path> sources,
+                                                                std::optional<std::uint64_t> blocksize,
+                                                                bag::Compression compression, std::string_view caller) {
+  std::vector<TextBlock> blocks = plan_text_blocks(sources, blocksize, compression, caller);
+  std::vector<Delayed<std::vector<std::string>>> partitions;
+  partitions.reserve(blocks.size());
+  for (TextBlock& block : blocks) partitions.push_back(read(std::move(block)));
+  return partitions;
+}
+
+}  // namespace dagflow::detail
 
 namespace dagflow::bag {
 
-/// How read_text decides whether a file is gzip-compressed: `infer` (the default) reads files whose
-/// name ends in ".gz" as gzip and others as plain text; `none` and `gzip` apply to every file.
-using Compression = detail::TextCompression;
-
-/// Options of read_text.
+/// Options of read_text and read_blocks. Plain data: nothing is checked, or thrown, until read_text or
+/// read_blocks is called with them.
 struct ReadTextOptions {
   /// Bytes per partition: a plain file larger than this is cut into blocks of this many bytes, each a
   /// partition holding the lines that *start* in it (so every line is in exactly one partition, and
@@ -38,7 +60,7 @@ struct ReadTextOptions {
   /// partition, since a gzip stream cannot be entered in the middle, and so is a file whose size is
   /// not known in advance (a pipe, a device).
   std::optional<std::size_t> blocksize = std::nullopt;
-  /// Which files are gzip-compressed.
+  /// Which files are gzip-compressed (see Compression).
   Compression compression = Compression::infer;
 };
 
@@ -65,11 +87,13 @@ concept TextSources = std::constructible_from<std::filesystem::path, const Sourc
 /// whose message names the file.
 inline Bag<std::string> read_text(const std::vector<std::filesystem::path>& sources,
                                   const ReadTextOptions& options = {}) {
+  static const auto read_lines = delayed(&detail::read_text_block, "read_text");
   return from_delayed(
-      detail::read_text_partitions(sources, options.blocksize, options.compression, detail::TextUnit::lines));
+      detail::text_block_tasks(read_lines, sources, options.blocksize, options.compression, "read_text"));
 }
 
 /// read_text of one file name or glob pattern (`read_text("data/*.txt")`), or of a range of them.
+/// Throws like read_text.
 template <TextSources Sources>
 Bag<std::string> read_text(const Sources& sources, const ReadTextOptions& options = {}) {
   return read_text(detail::source_paths(sources), options);
@@ -82,11 +106,12 @@ Bag<std::string> read_text(const Sources& sources, const ReadTextOptions& option
 /// line; a third of a word count's time). Same partitions, sources, options and errors as read_text.
 inline Bag<std::string> read_blocks(const std::vector<std::filesystem::path>& sources,
                                     const ReadTextOptions& options = {}) {
+  static const auto read_text_of_block = delayed(&detail::read_block_text, "read_blocks");
   return from_delayed(
-      detail::read_text_partitions(sources, options.blocksize, options.compression, detail::TextUnit::blocks));
+      detail::text_block_tasks(read_text_of_block, sources, options.blocksize, options.compression, "read_blocks"));
 }
 
-/// read_blocks of one file name or glob pattern, or of a range of them.
+/// read_blocks of one file name or glob pattern, or of a range of them. Throws like read_text.
 template <TextSources Sources>
 Bag<std::string> read_blocks(const Sources& sources, const ReadTextOptions& options = {}) {
   return read_blocks(detail::source_paths(sources), options);
@@ -124,7 +149,7 @@ std::vector<Delayed<std::string>> to_textfiles_delayed(const Bag<T>& bag, const 
   return written;
 }
 
-/// to_textfiles_delayed for strings and numbers (see DefaultTextElement).
+/// to_textfiles_delayed for strings and numbers (see DefaultTextElement). Throws like to_textfiles.
 template <DefaultTextElement T>
 std::vector<Delayed<std::string>> to_textfiles_delayed(const Bag<T>& bag, const std::string& pattern) {
   return to_textfiles_delayed(bag, pattern, detail::DefaultTextFormat{});
@@ -147,7 +172,7 @@ std::vector<std::string> to_textfiles(const Bag<T>& bag, const std::string& patt
   return compute(to_textfiles_delayed(bag, pattern, std::move(format)), options);
 }
 
-/// to_textfiles for strings and numbers (see DefaultTextElement).
+/// to_textfiles for strings and numbers (see DefaultTextElement). Throws like to_textfiles.
 template <DefaultTextElement T>
 std::vector<std::string> to_textfiles(const Bag<T>& bag, const std::string& pattern,
                                       const ComputeOptions& options = {}) {

@@ -3,6 +3,7 @@
 
 #include "dagflow/bag.hpp"
 #include "dagflow/bag_io.hpp"
+#include "dagflow/compression.hpp"
 #include "dagflow/delayed.hpp"
 #include "dagflow/errors.hpp"
 #include "dagflow/log.hpp"

@@ -47,34 +47,34 @@ struct DelayedAccess {
 [[noreturn]] void throw_empty_delayed(const std::string& context);
 
 template <class A>
-struct arg_traits {
-  using spec = ConstArg<std::decay_t<A>>;
+struct ArgTraits {
+  using Spec = ConstArg<std::decay_t<A>>;
   static std::uint32_t deps(const A&) noexcept { return 0; }
 };
 template <class U>
-struct arg_traits<Delayed<U>> {
-  using spec = DepArg<U>;
+struct ArgTraits<Delayed<U>> {
+  using Spec = DepArg<U>;
   static std::uint32_t deps(const Delayed<U>&) noexcept { return 1; }
 };
 template <class U>
-struct arg_traits<std::vector<Delayed<U>>> {
-  using spec = DepVecArg<U>;
+struct ArgTraits<std::vector<Delayed<U>>> {
+  using Spec = DepVecArg<U>;
   static std::uint32_t deps(const std::vector<Delayed<U>>& parts) noexcept {
     return static_cast<std::uint32_t>(parts.size());
   }
 };
 template <class A>
-using spec_t = typename arg_traits<std::remove_cvref_t<A>>::spec;
+using ArgSpec = typename ArgTraits<std::remove_cvref_t<A>>::Spec;
 
 template <class A>
-concept plain_argument = std::is_same_v<spec_t<A>, ConstArg<std::decay_t<A>>>;
+concept plain_argument = std::is_same_v<ArgSpec<A>, ConstArg<std::decay_t<A>>>;
 
 /// Throws UsageError, naming the function, when a Delayed argument is empty.
 template <class A>
 void check_argument(const A& arg, const std::string& function) {
   if constexpr (!plain_argument<A>) {
     bool empty = false;
-    if constexpr (std::is_same_v<spec_t<A>, DepArg<typename A::value_type>>) {
+    if constexpr (std::is_same_v<ArgSpec<A>, DepArg<typename A::value_type>>) {
       empty = !arg.valid();
     } else {
       for (const auto& part : arg) empty = empty || !part.valid();
@@ -102,11 +102,11 @@ DepVecArg<U> make_spec(const std::vector<Delayed<U>>& parts, Node** deps, std::u
 }
 
 template <class F, class Specs, class Indices>
-struct call_result;
+struct CallWithSpecs;
 template <class F, class... Specs, std::size_t... I>
-struct call_result<F, std::tuple<Specs...>, std::index_sequence<I...>> {
-  static constexpr bool invocable = std::is_invocable_v<const F&, fetched_t<F, I, Specs>...>;
-  using type = std::remove_cvref_t<std::invoke_result_t<const F&, fetched_t<F, I, Specs>...>>;
+struct CallWithSpecs<F, std::tuple<Specs...>, std::index_sequence<I...>> {
+  static constexpr bool invocable = std::is_invocable_v<const F&, Fetched<F, I, Specs>...>;
+  using type = std::remove_cvref_t<std::invoke_result_t<const F&, Fetched<F, I, Specs>...>>;
 };
 
 /// Owns a delayed function and its name; every node made from it shares this box.
@@ -185,8 +185,8 @@ class DelayedFunction {
   /// Throws UsageError when a Delayed argument is empty.
   template <class... Args>
   auto operator()(Args&&... args) const {
-    using Specs = std::tuple<detail::spec_t<Args>...>;
-    using Call = detail::call_result<F, Specs, std::index_sequence_for<Args...>>;
+    using Specs = std::tuple<detail::ArgSpec<Args>...>;
+    using Call = detail::CallWithSpecs<F, Specs, std::index_sequence_for<Args...>>;
     static_assert(Call::invocable,
                   "dagflow::delayed: the function cannot be called with these arguments. A Delayed<U> "
                   "argument reaches the function as a U (by const reference, or moved in for a by-value "
@@ -195,13 +195,13 @@ class DelayedFunction {
 
     (detail::check_argument(args, box_->name), ...);
     const std::uint32_t dep_count =
-        (detail::arg_traits<std::remove_cvref_t<Args>>::deps(args) + ... + 0u);
+        (detail::ArgTraits<std::remove_cvref_t<Args>>::deps(args) + ... + 0u);
     detail::DepList deps(dep_count);
     std::uint32_t next = 0;
     try {
       Specs specs{detail::make_spec(std::forward<Args>(args), deps.data(), next)...};
       detail::Node::Name name(box_, &box_->name);
-      auto* node = new detail::CallNode<F, R, detail::spec_t<Args>...>(
+      auto* node = new detail::CallNode<F, R, detail::ArgSpec<Args>...>(
           std::move(name), &box_->function, std::move(deps), std::move(specs));
       return detail::DelayedAccess::make<R>(detail::NodeRef::adopt(node));
     } catch (...) {

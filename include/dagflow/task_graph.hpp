@@ -83,12 +83,12 @@ class TaskGraph {
   /// differs from the number of parameters. Dependencies need not exist yet.
   template <class F>
   TaskGraph& add(std::string key, F function, std::vector<std::string> deps = {}) {
-    using Params = detail::callable_params<F>;
+    using Params = detail::CallableParams<F>;
     static_assert(Params::known,
                   "dagflow::TaskGraph::add: the function needs fixed parameter types (a plain function or a "
                   "non-generic lambda): they are matched to the dependencies' result types");
     auto task = detail::make_graph_task(std::move(function), key, std::move(deps),
-                                        static_cast<typename Params::types*>(nullptr));
+                                        static_cast<typename Params::Types*>(nullptr));
     return insert(std::move(key), std::move(task));
   }
 

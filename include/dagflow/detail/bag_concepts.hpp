@@ -17,7 +17,7 @@ namespace dagflow::detail {
 
 /// The decayed result of calling a const F with const references to Args.
 template <class F, class... Args>
-using call_result_t = std::remove_cvref_t<std::invoke_result_t<const F&, const Args&...>>;
+using CallResult = std::remove_cvref_t<std::invoke_result_t<const F&, const Args&...>>;
 
 /// F can be called (through a const reference, from several threads) with const references to Args and
 /// returns a value. Bag calls every function it is given this way.
@@ -41,31 +41,31 @@ concept hashable_key = std::equality_comparable<K> && std::move_constructible<K>
 
 /// F computes a hashable key from an element (foldby, groupby, distinct, join).
 template <class F, class T>
-concept key_function = bag_function<F, T> && hashable_key<call_result_t<F, T>>;
+concept key_function = bag_function<F, T> && hashable_key<CallResult<F, T>>;
 
 /// F computes a totally ordered sort key from an element (topk).
 template <class F, class T>
-concept ordering_key = bag_function<F, T> && std::totally_ordered<call_result_t<F, T>>;
+concept ordering_key = bag_function<F, T> && std::totally_ordered<CallResult<F, T>>;
 
 /// T has std::tuple_size, like std::pair, std::tuple and std::array.
 template <class T>
 concept tuple_like = requires { std::tuple_size<std::remove_cvref_t<T>>::value; };
 
 template <class F, class Tuple, class Indices>
-struct applicable_impl : std::false_type {};
+struct ApplicableImpl : std::false_type {};
 template <class F, class Tuple, std::size_t... I>
-struct applicable_impl<F, Tuple, std::index_sequence<I...>>
+struct ApplicableImpl<F, Tuple, std::index_sequence<I...>>
     : std::bool_constant<bag_function<F, std::tuple_element_t<I, Tuple>...>> {};
 
 /// F can be called with the members of the tuple-like element T as its arguments (starmap).
 template <class F, class T>
 concept applicable_function =
-    tuple_like<T> && applicable_impl<F, T, std::make_index_sequence<std::tuple_size_v<T>>>::value;
+    tuple_like<T> && ApplicableImpl<F, T, std::make_index_sequence<std::tuple_size_v<T>>>::value;
 
 /// F maps a whole partition to a range of new elements (map_partitions).
 template <class F, class T, class... Extras>
 concept partition_function =
-    bag_function<F, std::vector<T>, Extras...> && std::ranges::input_range<call_result_t<F, std::vector<T>, Extras...>>;
+    bag_function<F, std::vector<T>, Extras...> && std::ranges::input_range<CallResult<F, std::vector<T>, Extras...>>;
 
 /// F combines an accumulator A with an element T into a new accumulator (fold, accumulate, foldby).
 template <class F, class A, class T>
@@ -85,7 +85,7 @@ concept foldby_functions = key_function<Key, T> && fold_operators<Binop, Combine
 /// joined pairs (join).
 template <class Key, class T, class OtherKey, class U>
 concept join_keys = key_function<Key, T> && key_function<OtherKey, U> &&
-                    std::same_as<call_result_t<Key, T>, call_result_t<OtherKey, U>> && std::copy_constructible<T> &&
+                    std::same_as<CallResult<Key, T>, CallResult<OtherKey, U>> && std::copy_constructible<T> &&
                     std::copy_constructible<U>;
 
 /// F combines the running value A with the next element T into the next running value (accumulate).

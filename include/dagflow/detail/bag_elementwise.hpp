@@ -27,22 +27,22 @@ namespace dagflow::detail {
 // --- extra arguments of map and map_partitions --------------------------------------------------------
 
 template <class A>
-struct extra_argument {
+struct ExtraArgument {
   using type = std::decay_t<A>;
 };
 template <class U>
-struct extra_argument<Delayed<U>> {
+struct ExtraArgument<Delayed<U>> {
   using type = U;
 };
 /// What an extra argument of map reaches the function as: U for a Delayed<U>, else the value's type.
 template <class A>
-using extra_value_t = typename extra_argument<std::remove_cvref_t<A>>::type;
+using ExtraValue = typename ExtraArgument<std::remove_cvref_t<A>>::type;
 
 /// An extra argument as a task: a Delayed stays as it is; a plain value becomes one constant task that
 /// every partition's task reads in place (instead of one copy of the value per task).
 template <class A>
-Delayed<extra_value_t<A>> as_task(A&& argument, const char* operation) {
-  if constexpr (std::is_same_v<std::remove_cvref_t<A>, Delayed<extra_value_t<A>>>) {
+Delayed<ExtraValue<A>> as_task(A&& argument, const char* operation) {
+  if constexpr (std::is_same_v<std::remove_cvref_t<A>, Delayed<ExtraValue<A>>>) {
     if (!argument.valid())
       throw UsageError(std::string("dagflow: an extra argument of Bag::") + operation + " is an empty Delayed");
     return argument;
@@ -57,7 +57,7 @@ Delayed<extra_value_t<A>> as_task(A&& argument, const char* operation) {
 /// element type, and moves elements into f when f takes them by value.
 template <class T, class F, class... Extras>
 auto map_elements(const Partitions<T>& parts, F f, const Delayed<Extras>&... extras) {
-  using U = call_result_t<F, T, Extras...>;
+  using U = CallResult<F, T, Extras...>;
   if constexpr (std::is_same_v<U, T>) {
     auto task = delayed(
         [f = std::move(f)](std::vector<T> part, const Extras&... args) {
@@ -90,19 +90,19 @@ auto map_elements(const Partitions<T>& parts, F f, const Delayed<Extras>&... ext
 }
 
 template <class F, class Tuple, class Indices>
-struct apply_result;
+struct ApplyResultOf;
 template <class F, class Tuple, std::size_t... I>
-struct apply_result<F, Tuple, std::index_sequence<I...>> {
-  using type = call_result_t<F, std::tuple_element_t<I, Tuple>...>;
+struct ApplyResultOf<F, Tuple, std::index_sequence<I...>> {
+  using type = CallResult<F, std::tuple_element_t<I, Tuple>...>;
 };
 /// What starmap's function returns for a tuple-like element T.
 template <class F, class T>
-using apply_result_t = typename apply_result<F, T, std::make_index_sequence<std::tuple_size_v<T>>>::type;
+using ApplyResult = typename ApplyResultOf<F, T, std::make_index_sequence<std::tuple_size_v<T>>>::type;
 
 /// starmap: f(get<0>(x), get<1>(x), ...) for every element; the members are moved into f.
 template <class T, class F>
 auto starmap_elements(const Partitions<T>& parts, F f) {
-  using U = apply_result_t<F, T>;
+  using U = ApplyResult<F, T>;
   auto task = delayed(
       [f = std::move(f)](std::vector<T> part) {
         std::vector<U> out;
@@ -225,7 +225,7 @@ auto to_vector(R&& range) {
 /// takes it by value.
 template <class T, class F, class... Extras>
 auto map_whole_partitions(const Partitions<T>& parts, F f, const Delayed<Extras>&... extras) {
-  using U = std::ranges::range_value_t<call_result_t<F, std::vector<T>, Extras...>>;
+  using U = std::ranges::range_value_t<CallResult<F, std::vector<T>, Extras...>>;
   if constexpr (wants_rvalue<F, 0>()) {
     auto task = delayed(
         [f = std::move(f)](std::vector<T> part, const Extras&... args) {

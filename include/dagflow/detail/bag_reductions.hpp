@@ -71,7 +71,7 @@ P fold_partials(std::vector<P>&& partials, const Combine& combine, P empty) {
 /// reduction(perpartition, aggregate): Dask's; `aggregate` also combines the inner levels of the tree.
 template <class T, class PerPartition, class Aggregate>
 auto reduction(const Partitions<T>& parts, PerPartition per_partition, Aggregate aggregate, std::size_t split_every) {
-  using P = call_result_t<PerPartition, std::vector<T>>;
+  using P = CallResult<PerPartition, std::vector<T>>;
   auto combine = [aggregate = std::move(aggregate)](std::vector<P> partials) -> P {
     return std::invoke(aggregate, std::move(partials));
   };
@@ -110,11 +110,11 @@ Delayed<std::size_t> count(const Partitions<T>& parts, std::size_t split_every) 
 
 /// The type of a + b for two elements (int for bool or char, as in C++ arithmetic).
 template <class T>
-using sum_t = std::remove_cvref_t<decltype(std::declval<const T&>() + std::declval<const T&>())>;
+using SumType = std::remove_cvref_t<decltype(std::declval<const T&>() + std::declval<const T&>())>;
 
 template <class T>
-Delayed<sum_t<T>> sum(const Partitions<T>& parts, std::size_t split_every) {
-  using S = sum_t<T>;
+Delayed<SumType<T>> sum(const Partitions<T>& parts, std::size_t split_every) {
+  using S = SumType<T>;
   // `std::move(acc) + x` lets a std::string sum append in place instead of copying at every step.
   auto per_partition = [](const std::vector<T>& part) {
     S acc{};

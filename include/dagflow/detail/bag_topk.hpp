@@ -59,7 +59,7 @@ std::vector<T> select_top(std::vector<T>&& items, std::size_t k, const Key& key)
                 }));
   } else {
     struct Candidate {
-      call_result_t<Key, T> key;
+      CallResult<Key, T> key;
       std::size_t position;
     };
     std::vector<Candidate> candidates;

@@ -21,20 +21,20 @@ namespace dagflow::detail {
 // instead of copying. For generic callables we pass const references and let the function copy.
 
 template <class Signature>
-struct signature_params {
+struct SignatureParams {
   static constexpr bool known = false;
 };
 template <class R, class... P>
-struct signature_params<R(P...)> {
+struct SignatureParams<R(P...)> {
   static constexpr bool known = true;
-  using types = std::tuple<P...>;
+  using Types = std::tuple<P...>;
 };
 
 template <class M>
-struct member_signature {};
+struct MemberSignature {};
 #define DAGFLOW_DETAIL_MEMBER_SIGNATURE(QUALIFIERS)        \
   template <class R, class C, class... P>                  \
-  struct member_signature<R (C::*)(P...) QUALIFIERS> {     \
+  struct MemberSignature<R (C::*)(P...) QUALIFIERS> {     \
     using type = R(P...);                                  \
   };
 DAGFLOW_DETAIL_MEMBER_SIGNATURE()
@@ -48,25 +48,25 @@ DAGFLOW_DETAIL_MEMBER_SIGNATURE(const& noexcept)
 #undef DAGFLOW_DETAIL_MEMBER_SIGNATURE
 
 template <class F, class = void>
-struct callable_params : signature_params<void> {};
+struct CallableParams : SignatureParams<void> {};
 template <class R, class... P>
-struct callable_params<R (*)(P...), void> : signature_params<R(P...)> {};
+struct CallableParams<R (*)(P...), void> : SignatureParams<R(P...)> {};
 template <class R, class... P>
-struct callable_params<R (*)(P...) noexcept, void> : signature_params<R(P...)> {};
+struct CallableParams<R (*)(P...) noexcept, void> : SignatureParams<R(P...)> {};
 template <class F>
-struct callable_params<F, std::void_t<decltype(&F::operator())>>
-    : signature_params<typename member_signature<decltype(&F::operator())>::type> {};
+struct CallableParams<F, std::void_t<decltype(&F::operator())>>
+    : SignatureParams<typename MemberSignature<decltype(&F::operator())>::type> {};
 
 /// True when argument `I` of F is taken by value or by rvalue reference.
 template <class F, std::size_t I>
 constexpr bool wants_rvalue() {
-  using Params = callable_params<F>;
+  using Params = CallableParams<F>;
   if constexpr (!Params::known) {
     return false;
-  } else if constexpr (I >= std::tuple_size_v<typename Params::types>) {
+  } else if constexpr (I >= std::tuple_size_v<typename Params::Types>) {
     return false;
   } else {
-    using P = std::tuple_element_t<I, typename Params::types>;
+    using P = std::tuple_element_t<I, typename Params::Types>;
     return !std::is_reference_v<P> || std::is_rvalue_reference_v<P>;
   }
 }
@@ -133,7 +133,7 @@ std::vector<T> fetch(const DepVecArg<T>& arg, const InputView& inputs) {
 
 /// Type an argument spec is passed to the function as.
 template <class F, std::size_t I, class Spec>
-using fetched_t = decltype(fetch<wants_rvalue<F, I>()>(std::declval<const Spec&>(),
+using Fetched = decltype(fetch<wants_rvalue<F, I>()>(std::declval<const Spec&>(),
                                                           std::declval<const InputView&>()));
 
 /// Stores a function's result in a slot, constructing it in place (no extra move for large results).
