@@ -50,7 +50,8 @@ Results collect(const Plan& plan, Run& run) {
     const auto first_position = static_cast<std::uint32_t>(by_task[k]);
     slots[first_position] = std::move(run.result(task));
     // Within a task's group positions ascend: the first one holds the result, the last one may move it.
-    for (; k < by_task.size() && by_task[k] >> 32 == task; ++k) first[static_cast<std::uint32_t>(by_task[k])] = first_position;
+    for (; k < by_task.size() && by_task[k] >> 32 == task; ++k)
+      first[static_cast<std::uint32_t>(by_task[k])] = first_position;
     last_use[static_cast<std::uint32_t>(by_task[k - 1])] = true;
   }
   return Results(std::move(slots), std::move(first), std::move(last_use));
@@ -71,10 +72,11 @@ Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& option
   auto& log = logger();
   if (log.should_log(spdlog::level::debug)) {
     const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
-    log.debug("computed {} outputs: {} tasks, {} edges, critical path {} tasks, {} scheduler with {} workers, {:.3f} ms{}",
-              roots.size(), plan.size(), plan.edge_count(), plan.critical_path_length(),
-              options.scheduler == Scheduler::sync ? "sync" : "threads", concurrency, elapsed.count(),
-              run.cancelled() ? " (failed, cancelled)" : "");
+    log.debug(
+        "computed {} outputs: {} tasks, {} edges, critical path {} tasks, {} scheduler with {} workers, {:.3f} ms{}",
+        roots.size(), plan.size(), plan.edge_count(), plan.critical_path_length(),
+        options.scheduler == Scheduler::sync ? "sync" : "threads", concurrency, elapsed.count(),
+        run.cancelled() ? " (failed, cancelled)" : "");
   }
   run.rethrow_if_failed();
   return collect(plan, run);

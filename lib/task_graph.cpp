@@ -37,8 +37,8 @@ const std::vector<std::string>& TaskGraph::dependencies(const std::string& key) 
 namespace detail {
 
 void throw_arity_mismatch(const std::string& key, std::size_t params, std::size_t deps) {
-  throw UsageError("dagflow::TaskGraph: task '" + key + "' takes " + std::to_string(params) +
-                   " arguments but " + std::to_string(deps) + " dependencies were given");
+  throw UsageError("dagflow::TaskGraph: task '" + key + "' takes " + std::to_string(params) + " arguments but " +
+                   std::to_string(deps) + " dependencies were given");
 }
 
 namespace {
@@ -62,9 +62,9 @@ Needed collect_needed(const Tasks& tasks, std::span<const std::string> keys) {
     auto task = tasks.find(key);
     if (task == tasks.end()) {
       if (needed_by == nullptr) throw GraphError("dagflow::TaskGraph: key '" + key + "' is not in the graph", {key});
-      throw GraphError("dagflow::TaskGraph: task '" + *needed_by + "' depends on '" + key +
-                           "', which is not in the graph",
-                       {*needed_by, key});
+      throw GraphError(
+          "dagflow::TaskGraph: task '" + *needed_by + "' depends on '" + key + "', which is not in the graph",
+          {*needed_by, key});
     }
     const Vertex vertex = boost::add_vertex(needed.graph);
     index.emplace(task->first, vertex);
@@ -155,8 +155,8 @@ std::vector<NodeRef> lower(const TaskGraph& graph, std::span<const std::string> 
   for (Vertex v : needed.requested) {
     const auto [key, task] = needed.tasks[v];
     if (*task->result_type != result_type) {
-      throw UsageError("dagflow::TaskGraph: key '" + *key + "' gives " + type_name(*task->result_type) +
-                       ", not the " + type_name(result_type) + " asked for");
+      throw UsageError("dagflow::TaskGraph: key '" + *key + "' gives " + type_name(*task->result_type) + ", not the " +
+                       type_name(result_type) + " asked for");
     }
   }
   check_acyclic(needed);

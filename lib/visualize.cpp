@@ -76,12 +76,14 @@ void write_collapsed(std::ostringstream& dot, const Plan& plan, std::size_t limi
   for (std::uint32_t task = 0; task < plan.size(); ++task) {
     for (std::uint32_t dep : plan.deps(task)) ++edges[{group[dep], group[task]}];
   }
-  dot << "  label=" << dot_string("collapsed: " + std::to_string(plan.size()) + " tasks exceed max_nodes=" +
-                              std::to_string(limit) + "; one box per task name (task count), edges show how many " +
-                              "dependencies they stand for. Set VisualizeOptions::max_nodes = 0 to draw every task.")
+  dot << "  label="
+      << dot_string("collapsed: " + std::to_string(plan.size()) + " tasks exceed max_nodes=" + std::to_string(limit) +
+                    "; one box per task name (task count), edges show how many " +
+                    "dependencies they stand for. Set VisualizeOptions::max_nodes = 0 to draw every task.")
       << ";\n  labelloc=t;\n";
   for (const auto& [name, index] : group_of_name) {
-    dot << "  g" << index << " [shape=box3d, label=" << dot_string(std::string(name) + " (" + std::to_string(members[index]) + ")")
+    dot << "  g" << index
+        << " [shape=box3d, label=" << dot_string(std::string(name) + " (" + std::to_string(members[index]) + ")")
         << "];\n";
   }
   for (const auto& [ends, count] : edges) {

@@ -147,7 +147,8 @@ class Bag {
   template <class F, class... Args>
     requires detail::element_function<F, T, detail::ExtraValue<Args>...>
   auto map(F f, Args&&... args) const {
-    return detail::make_bag(detail::map_elements<T>(parts_, std::move(f), detail::as_task(std::forward<Args>(args), "map")...));
+    return detail::make_bag(
+        detail::map_elements<T>(parts_, std::move(f), detail::as_task(std::forward<Args>(args), "map")...));
   }
 
   /// f(get<0>(x), get<1>(x), ...) for every tuple-like element x (std::pair, std::tuple, std::array).
@@ -199,8 +200,8 @@ class Bag {
   template <class F, class... Args>
     requires detail::partition_function<F, T, detail::ExtraValue<Args>...>
   auto map_partitions(F f, Args&&... args) const {
-    return detail::make_bag(
-        detail::map_whole_partitions<T>(parts_, std::move(f), detail::as_task(std::forward<Args>(args), "map_partitions")...));
+    return detail::make_bag(detail::map_whole_partitions<T>(
+        parts_, std::move(f), detail::as_task(std::forward<Args>(args), "map_partitions")...));
   }
 
   /// The running binop over the whole bag, in order across partitions (Dask's accumulate): the result
@@ -251,7 +252,9 @@ class Bag {
   }
 
   /// Number of elements.
-  Delayed<std::size_t> count(ReductionOptions options = {}) const { return detail::count<T>(parts_, options.split_every); }
+  Delayed<std::size_t> count(ReductionOptions options = {}) const {
+    return detail::count<T>(parts_, options.split_every);
+  }
 
   /// Sum of the elements, of the type of x + y (int for a bag of bool or char); 0 (T{}) when empty.
   auto sum(ReductionOptions options = {}) const
@@ -330,9 +333,9 @@ class Bag {
   auto foldby(Key key, Binop binop, V&& initial, Combine combine, std::type_identity_t<std::decay_t<V>> combine_initial,
               ReductionOptions options = {}) const {
     using K = detail::CallResult<Key, T>;
-    return detail::make_bag(detail::foldby<K, std::decay_t<V>, T>(parts_, std::move(key), std::move(binop),
-                                                                   std::decay_t<V>(std::forward<V>(initial)), std::move(combine),
-                                                                   std::move(combine_initial), options.split_every));
+    return detail::make_bag(detail::foldby<K, std::decay_t<V>, T>(
+        parts_, std::move(key), std::move(binop), std::decay_t<V>(std::forward<V>(initial)), std::move(combine),
+        std::move(combine_initial), options.split_every));
   }
 
   /// foldby with `initial` also starting each key's combination.
@@ -341,7 +344,8 @@ class Bag {
   auto foldby(Key key, Binop binop, V&& initial, Combine combine, ReductionOptions options = {}) const {
     std::decay_t<V> start(std::forward<V>(initial));
     auto combine_initial = start;
-    return foldby(std::move(key), std::move(binop), std::move(start), std::move(combine), std::move(combine_initial), options);
+    return foldby(std::move(key), std::move(binop), std::move(start), std::move(combine), std::move(combine_initial),
+                  options);
   }
 
   /// foldby with binop also combining the partitions' accumulators (binop(acc, acc) must work).
@@ -491,7 +495,8 @@ Bag<T> from_sequence(std::vector<T> sequence, PartitionOptions options = {}) {
   for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
     const auto first = sequence.begin() + static_cast<std::ptrdiff_t>(bounds[i]);
     const auto last = sequence.begin() + static_cast<std::ptrdiff_t>(bounds[i + 1]);
-    parts.push_back(detail::constant(std::vector<T>(std::make_move_iterator(first), std::make_move_iterator(last)), name));
+    parts.push_back(
+        detail::constant(std::vector<T>(std::make_move_iterator(first), std::make_move_iterator(last)), name));
   }
   return Bag<T>(std::move(parts));
 }

@@ -177,8 +177,7 @@ class DelayedFunction {
  public:
   /// Wraps `function`, naming its tasks `name`; delayed() makes one with the function's type deduced.
   DelayedFunction(F function, std::string name)
-      : box_(std::make_shared<detail::FunctionBox<F>>(
-            detail::FunctionBox<F>{std::move(function), std::move(name)})) {}
+      : box_(std::make_shared<detail::FunctionBox<F>>(detail::FunctionBox<F>{std::move(function), std::move(name)})) {}
 
   /// Records a call. Each argument may be a plain value (copied into the task), a `Delayed<U>` (the
   /// function receives a `U`) or a `std::vector<Delayed<U>>` (the function receives a `std::vector<U>`).
@@ -194,15 +193,14 @@ class DelayedFunction {
     using R = typename Call::type;
 
     (detail::check_argument(args, box_->name), ...);
-    const std::uint32_t dep_count =
-        (detail::ArgTraits<std::remove_cvref_t<Args>>::deps(args) + ... + 0u);
+    const std::uint32_t dep_count = (detail::ArgTraits<std::remove_cvref_t<Args>>::deps(args) + ... + 0u);
     detail::DepList deps(dep_count);
     std::uint32_t next = 0;
     try {
       Specs specs{detail::make_spec(std::forward<Args>(args), deps.data(), next)...};
       detail::Node::Name name(box_, &box_->name);
-      auto* node = new detail::CallNode<F, R, detail::ArgSpec<Args>...>(
-          std::move(name), &box_->function, std::move(deps), std::move(specs));
+      auto* node = new detail::CallNode<F, R, detail::ArgSpec<Args>...>(std::move(name), &box_->function,
+                                                                        std::move(deps), std::move(specs));
       return detail::DelayedAccess::make<R>(detail::NodeRef::adopt(node));
     } catch (...) {
       // Copying a constant or allocating the node threw: give back the references taken so far.

@@ -26,8 +26,7 @@ class UsageError : public Error {
 class GraphError : public Error {
  public:
   /// An error with `message` (what() returns it) about the tasks `keys`.
-  GraphError(const std::string& message, std::vector<std::string> keys)
-      : Error(message), keys_(std::move(keys)) {}
+  GraphError(const std::string& message, std::vector<std::string> keys) : Error(message), keys_(std::move(keys)) {}
   /// The keys involved: the missing key or dependency, or every key of a cycle in dependency order.
   const std::vector<std::string>& keys() const noexcept { return keys_; }
 

@@ -61,12 +61,9 @@ GraphTask make_graph_task(F function, const std::string& key, std::vector<std::s
   if (deps.size() != sizeof...(P)) throw_arity_mismatch(key, sizeof...(P), deps.size());
   using R = std::remove_cvref_t<std::invoke_result_t<const F&, P...>>;
   auto box = std::make_shared<FunctionBox<F>>(FunctionBox<F>{std::move(function), key});
-  return GraphTask{std::move(deps),
-                   {&typeid(std::remove_cvref_t<P>)...},
-                   &typeid(R),
-                   [box](DepList inputs) {
+  return GraphTask{std::move(deps), {&typeid(std::remove_cvref_t<P>)...}, &typeid(R), [box](DepList inputs) {
                      return make_graph_node<F, R, std::remove_cvref_t<P>...>(box, std::move(inputs),
-                                                                            std::index_sequence_for<P...>{});
+                                                                             std::index_sequence_for<P...>{});
                    }};
 }
 
@@ -142,14 +139,16 @@ template <class T>
 std::vector<T> get(const TaskGraph& graph, const std::vector<std::string>& keys, const ComputeOptions& options = {}) {
   std::vector<Delayed<T>> values;
   values.reserve(keys.size());
-  for (auto& root : detail::lower(graph, keys, typeid(T))) values.push_back(detail::DelayedAccess::make<T>(std::move(root)));
+  for (auto& root : detail::lower(graph, keys, typeid(T)))
+    values.push_back(detail::DelayedAccess::make<T>(std::move(root)));
   return compute(values, options);
 }
 
 /// get() of a braced list of keys, `get<int>(graph, {"y", "z"})`: without this overload two string
 /// literals would also match the single-key get (as a std::string built from a pair of pointers).
 template <class T>
-std::vector<T> get(const TaskGraph& graph, std::initializer_list<std::string> keys, const ComputeOptions& options = {}) {
+std::vector<T> get(const TaskGraph& graph, std::initializer_list<std::string> keys,
+                   const ComputeOptions& options = {}) {
   return get<T>(graph, std::vector<std::string>(keys), options);
 }
 

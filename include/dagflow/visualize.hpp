@@ -26,8 +26,7 @@ namespace detail {
 std::string to_dot(std::span<Node* const> roots, const VisualizeOptions& options);
 /// Writes the graph to `path`; the format follows the extension (.dot, .svg, .png, .pdf). Throws
 /// UsageError for an unknown extension and Error when Graphviz's `dot` is missing or fails.
-void visualize(std::span<Node* const> roots, const std::filesystem::path& path,
-               const VisualizeOptions& options);
+void visualize(std::span<Node* const> roots, const std::filesystem::path& path, const VisualizeOptions& options);
 }  // namespace detail
 
 }  // namespace dagflow

@@ -69,7 +69,8 @@ concept partition_function =
 
 /// F combines an accumulator A with an element T into a new accumulator (fold, accumulate, foldby).
 template <class F, class A, class T>
-concept fold_operator = std::invocable<const F&, A, const T&> && std::convertible_to<std::invoke_result_t<const F&, A, const T&>, A>;
+concept fold_operator =
+    std::invocable<const F&, A, const T&> && std::convertible_to<std::invoke_result_t<const F&, A, const T&>, A>;
 
 /// Binop folds elements T into an accumulator A, and Combine folds two accumulators into one (fold,
 /// foldby). A is copied: every partition (and, in foldby, every key) starts from a copy of the initial
@@ -84,9 +85,9 @@ concept foldby_functions = key_function<Key, T> && fold_operators<Binop, Combine
 /// Key and OtherKey compute keys of the same type from elements T and U, which are copied into the
 /// joined pairs (join).
 template <class Key, class T, class OtherKey, class U>
-concept join_keys = key_function<Key, T> && key_function<OtherKey, U> &&
-                    std::same_as<CallResult<Key, T>, CallResult<OtherKey, U>> && std::copy_constructible<T> &&
-                    std::copy_constructible<U>;
+concept join_keys =
+    key_function<Key, T> && key_function<OtherKey, U> && std::same_as<CallResult<Key, T>, CallResult<OtherKey, U>> &&
+    std::copy_constructible<T> && std::copy_constructible<U>;
 
 /// F combines the running value A with the next element T into the next running value (accumulate).
 template <class F, class A, class T>
@@ -95,8 +96,8 @@ concept accumulate_operator = std::invocable<const F&, const A&, const T&> &&
 
 /// F turns the list of partial results of a reduction into one partial result (reduction's aggregate).
 template <class F, class P>
-concept aggregate_function = std::invocable<const F&, std::vector<P>> &&
-                             std::convertible_to<std::invoke_result_t<const F&, std::vector<P>>, P>;
+concept aggregate_function =
+    std::invocable<const F&, std::vector<P>> && std::convertible_to<std::invoke_result_t<const F&, std::vector<P>>, P>;
 
 /// T supports a + b, and T{} is the sum of nothing (sum).
 template <class T>

@@ -234,11 +234,9 @@ auto map_whole_partitions(const Partitions<T>& parts, F f, const Delayed<Extras>
         "map_partitions");
     return apply_each<U>(parts, task, extras...);
   } else {
-    auto task = delayed(
-        [f = std::move(f)](const std::vector<T>& part, const Extras&... args) {
-          return to_vector(std::invoke(f, part, args...));
-        },
-        "map_partitions");
+    auto task = delayed([f = std::move(f)](const std::vector<T>& part,
+                                           const Extras&... args) { return to_vector(std::invoke(f, part, args...)); },
+                        "map_partitions");
     return apply_each<U>(parts, task, extras...);
   }
 }

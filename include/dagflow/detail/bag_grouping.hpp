@@ -48,7 +48,8 @@ InsertionOrderedMap<K, V> merge_maps(std::vector<InsertionOrderedMap<K, V>>&& ma
   }
   for (std::size_t i = 1; i < maps.size(); ++i) {
     for (auto& entry : maps[i].entries()) {
-      auto [slot, inserted] = result.try_emplace(std::move(entry.first), [&] { return V(adopt(std::move(entry.second))); });
+      auto [slot, inserted] =
+          result.try_emplace(std::move(entry.first), [&] { return V(adopt(std::move(entry.second))); });
       if (!inserted) merge(*slot, std::move(entry.second));
     }
   }
@@ -133,9 +134,7 @@ Partitions<T> distinct_by(const Partitions<T>& parts, Key key, std::size_t split
     for (auto&& x : part) firsts.try_emplace(std::invoke(key, as_element<T>(x)), [&] { return T(std::move(x)); });
     return firsts;
   };
-  auto combine = [](std::vector<Map> partials) {
-    return merge_maps(std::move(partials), KeepValue{}, [](T&, T&&) {});
-  };
+  auto combine = [](std::vector<Map> partials) { return merge_maps(std::move(partials), KeepValue{}, [](T&, T&&) {}); };
   auto finish = [combine](std::vector<Map> partials) {
     auto entries = combine(std::move(partials)).release();
     std::vector<T> out;

@@ -55,8 +55,8 @@ inline std::vector<std::size_t> sequence_bounds(std::size_t size, std::optional<
     if (*partition_size == 0) throw UsageError("dagflow: bag::from_sequence: partition_size must be at least 1, got 0");
     return fixed_bounds(size, *partition_size);
   }
-  const auto chunk = size <= 100 ? std::size_t{1}
-                                 : static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(size)) / 10.0));
+  const auto chunk =
+      size <= 100 ? std::size_t{1} : static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(size)) / 10.0));
   return fixed_bounds(size, chunk);
 }
 
@@ -68,7 +68,8 @@ std::vector<T> concat_vectors(std::vector<std::vector<T>>&& parts) {
   for (const auto& part : parts) total += part.size();
   std::vector<T> out;
   out.reserve(total);
-  for (auto& part : parts) out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  for (auto& part : parts)
+    out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
   return out;
 }
 

@@ -76,7 +76,8 @@ auto reduction(const Partitions<T>& parts, PerPartition per_partition, Aggregate
     return std::invoke(aggregate, std::move(partials));
   };
   auto finish = combine;
-  return reduce_partitions(parts, "reduction", split_every, std::move(per_partition), std::move(combine), std::move(finish));
+  return reduce_partitions(parts, "reduction", split_every, std::move(per_partition), std::move(combine),
+                           std::move(finish));
 }
 
 /// fold(binop, combine, initial): binop folds each partition starting from `initial`; combine folds the
@@ -105,7 +106,8 @@ Delayed<std::size_t> count(const Partitions<T>& parts, std::size_t split_every) 
     for (std::size_t c : counts) total += c;
     return total;
   };
-  return reduce_partitions(parts, "count", split_every, [](const std::vector<T>& part) { return part.size(); }, add, add);
+  return reduce_partitions(
+      parts, "count", split_every, [](const std::vector<T>& part) { return part.size(); }, add, add);
 }
 
 /// The type of a + b for two elements (int for bool or char, as in C++ arithmetic).
@@ -122,7 +124,8 @@ Delayed<SumType<T>> sum(const Partitions<T>& parts, std::size_t split_every) {
     return acc;
   };
   auto add = [](std::vector<S> partials) {
-    return fold_partials<S>(std::move(partials), [](S a, const S& b) { return std::move(a) + b; }, S{});
+    return fold_partials<S>(
+        std::move(partials), [](S a, const S& b) { return std::move(a) + b; }, S{});
   };
   return reduce_partitions(parts, "sum", split_every, per_partition, add, add);
 }

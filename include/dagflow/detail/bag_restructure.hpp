@@ -24,8 +24,8 @@ namespace dagflow::detail {
 /// Fewer partitions: output j concatenates inputs [j * m / n, (j + 1) * m / n) (Dask's boundaries).
 template <class T>
 Partitions<T> merge_partitions(const Partitions<T>& parts, std::size_t n) {
-  const auto merge = delayed([](std::vector<std::vector<T>> group) { return concat_vectors(std::move(group)); },
-                             "repartition-merge");
+  const auto merge =
+      delayed([](std::vector<std::vector<T>> group) { return concat_vectors(std::move(group)); }, "repartition-merge");
   const std::size_t m = parts.size();
   Partitions<T> out;
   out.reserve(n);

@@ -28,9 +28,7 @@ struct IdentityKey {
 /// a strict total order, so the selection is the same whatever the algorithm's internal order.
 template <class Less>
 auto largest_first(Less less) {
-  return [less](const auto& a, const auto& b) {
-    return less(b, a) || (!less(a, b) && a.position < b.position);
-  };
+  return [less](const auto& a, const auto& b) { return less(b, a) || (!less(a, b) && a.position < b.position); };
 }
 
 /// The `k` largest of `items` by `key`, largest first, ties in their order in `items`. Each key is

@@ -32,10 +32,10 @@ struct SignatureParams<R(P...)> {
 
 template <class M>
 struct MemberSignature {};
-#define DAGFLOW_DETAIL_MEMBER_SIGNATURE(QUALIFIERS)        \
-  template <class R, class C, class... P>                  \
-  struct MemberSignature<R (C::*)(P...) QUALIFIERS> {     \
-    using type = R(P...);                                  \
+#define DAGFLOW_DETAIL_MEMBER_SIGNATURE(QUALIFIERS)   \
+  template <class R, class C, class... P>             \
+  struct MemberSignature<R (C::*)(P...) QUALIFIERS> { \
+    using type = R(P...);                             \
   };
 DAGFLOW_DETAIL_MEMBER_SIGNATURE()
 DAGFLOW_DETAIL_MEMBER_SIGNATURE(const)
@@ -133,8 +133,7 @@ std::vector<T> fetch(const DepVecArg<T>& arg, const InputView& inputs) {
 
 /// Type an argument spec is passed to the function as.
 template <class F, std::size_t I, class Spec>
-using Fetched = decltype(fetch<wants_rvalue<F, I>()>(std::declval<const Spec&>(),
-                                                          std::declval<const InputView&>()));
+using Fetched = decltype(fetch<wants_rvalue<F, I>()>(std::declval<const Spec&>(), std::declval<const InputView&>()));
 
 /// Stores a function's result in a slot, constructing it in place (no extra move for large results).
 template <class R, class Call>

@@ -33,8 +33,8 @@ class Slot {
   static constexpr std::size_t inline_size = 24;
 
   template <class T>
-  static constexpr bool stored_inline = std::is_trivially_copyable_v<T> && sizeof(T) <= inline_size &&
-                                        alignof(T) <= alignof(std::max_align_t);
+  static constexpr bool stored_inline =
+      std::is_trivially_copyable_v<T> && sizeof(T) <= inline_size && alignof(T) <= alignof(std::max_align_t);
 
   Slot() noexcept = default;
   Slot(const Slot&) = delete;
