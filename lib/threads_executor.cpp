@@ -50,8 +50,8 @@ class Dispatcher {
  public:
   Dispatcher(Run& run, int concurrency)
       : run_(run),
-        dependents_(run.plan().index_dependents()),
         pending_(new std::atomic<std::uint32_t>[run.plan().size()]),
+        dependents_(run.plan().index_dependents()),
         node_(graph_, tbb::flow::unlimited, Body{this}) {
     const Plan& plan = run.plan();
     for (std::uint32_t task = 0; task < plan.size(); ++task)
@@ -118,9 +118,11 @@ class Dispatcher {
   }
 
   Run& run_;
-  const DependentIndex dependents_;
   // Per task, the dependencies that have not finished yet; the one that brings it to zero starts it.
+  // Allocated before the dependents index: in the other order a wide graph of 10^6 tasks computed 15%
+  // slower in bench_overhead, with more page faults (where malloc places the large arrays changes).
   std::unique_ptr<std::atomic<std::uint32_t>[]> pending_;
+  const DependentIndex dependents_;
   std::uint32_t grain_ = 1;
   // Declared last: the node's tasks use everything above, and the graph must outlive the node.
   tbb::flow::graph graph_;
