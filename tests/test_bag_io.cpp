@@ -1,9 +1,11 @@
-// bag::read_text and bag::to_textfiles: line splitting, blocks, globs, gzip, errors, round trips.
+// bag::read_text and bag::to_textfiles: line splitting, blocks, globs, gzip, errors, round trips; what
+// computes runs on every scheduler of support/schedulers.hpp.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +18,7 @@
 
 #include "dagflow/bag_io.hpp"
 #include "dagflow/errors.hpp"
+#include "support/schedulers.hpp"
 
 namespace fs = std::filesystem;
 using dagflow::Bag;
@@ -28,12 +31,14 @@ using Lines = std::vector<std::string>;
 namespace {
 
 // Each test gets its own empty directory, removed afterwards.
-class BagIo : public ::testing::Test {
+template <class Base>
+class WithTempDir : public Base {
  protected:
   void SetUp() override {
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("dagflow_bag_io_" + std::to_string(::getpid()) + "_" + test->name());
+    std::string name = test->name();  // "Name/sync" for a test run on every scheduler
+    std::replace(name.begin(), name.end(), '/', '_');
+    dir_ = fs::temp_directory_path() / ("dagflow_bag_io_" + std::to_string(::getpid()) + "_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -85,16 +90,25 @@ Lines reference_lines(const std::string& bytes) {
   return lines;
 }
 
-std::vector<Lines> partitions(const Bag<std::string>& bag,
-                              dagflow::Scheduler scheduler = dagflow::Scheduler::threads) {
-  return dagflow::compute(bag.to_delayed(), {.scheduler = scheduler});
+std::vector<Lines> partitions(const Bag<std::string>& bag, const dagflow::ComputeOptions& options) {
+  return dagflow::compute(bag.to_delayed(), options);
 }
 
-Lines lines(const Bag<std::string>& bag, dagflow::Scheduler scheduler = dagflow::Scheduler::threads) {
+Lines lines(const Bag<std::string>& bag, const dagflow::ComputeOptions& options) {
   Lines all;
-  for (Lines& part : partitions(bag, scheduler)) all.insert(all.end(), part.begin(), part.end());
+  for (Lines& part : partitions(bag, options)) all.insert(all.end(), part.begin(), part.end());
   return all;
 }
+
+// Reading and writing files, on every scheduler: partitions() and lines() compute with this instance's.
+class BagIo : public WithTempDir<dagflow_test::SchedulerTest> {
+ protected:
+  std::vector<Lines> partitions(const Bag<std::string>& bag) const { return ::partitions(bag, options()); }
+  Lines lines(const Bag<std::string>& bag) const { return ::lines(bag, options()); }
+};
+
+// Bad arguments found when the bag is made, before anything runs.
+using BagIoUsageErrors = WithTempDir<::testing::Test>;
 
 // A text with short, empty, long and "\r\n" lines and a last line without terminator.
 std::string mixed_text(unsigned seed, std::size_t line_count) {
@@ -123,7 +137,7 @@ std::string message_of(F&& action) {
 
 // --- Line splitting ---------------------------------------------------------------------------------
 
-TEST_F(BagIo, SplitsLinesAndStripsTerminators) {
+TEST_P(BagIo, SplitsLinesAndStripsTerminators) {
   const std::vector<std::pair<std::string, Lines>> cases = {
       {"", {}},
       {"\n", {""}},
@@ -149,7 +163,7 @@ TEST_F(BagIo, SplitsLinesAndStripsTerminators) {
   }
 }
 
-TEST_F(BagIo, EmptyFileIsOnePartitionWithNoLines) {
+TEST_P(BagIo, EmptyFileIsOnePartitionWithNoLines) {
   const fs::path file = write("empty.txt", "");
   const auto bag = read_text(file, {.blocksize = 10});
   EXPECT_EQ(bag.npartitions(), 1u);
@@ -158,14 +172,14 @@ TEST_F(BagIo, EmptyFileIsOnePartitionWithNoLines) {
 
 // --- Blocks -----------------------------------------------------------------------------------------
 
-TEST_F(BagIo, OneFileIsOnePartitionWithoutBlocksize) {
+TEST_P(BagIo, OneFileIsOnePartitionWithoutBlocksize) {
   const fs::path file = write("f.txt", mixed_text(1, 500));
   const auto bag = read_text(file);
   EXPECT_EQ(bag.npartitions(), 1u);
   EXPECT_EQ(lines(bag), reference_lines(read_bytes(file)));
 }
 
-TEST_F(BagIo, BlockOwnsTheLinesThatStartInIt) {
+TEST_P(BagIo, BlockOwnsTheLinesThatStartInIt) {
   // Blocks of 4 bytes over "aaa\nbb\nc\n": [0,4) holds the line at 0; [4,8) those at 4 and 7 ("c"
   // starts at 7 and ends past the block); [8,9) only the final "\n", so no line.
   const fs::path file = write("f.txt", "aaa\nbb\nc\n");
@@ -173,7 +187,7 @@ TEST_F(BagIo, BlockOwnsTheLinesThatStartInIt) {
   EXPECT_EQ(partitions(bag), (std::vector<Lines>{{"aaa"}, {"bb", "c"}, {}}));
 }
 
-TEST_F(BagIo, LongLineBelongsToTheBlockItStartsIn) {
+TEST_P(BagIo, LongLineBelongsToTheBlockItStartsIn) {
   const std::string long_line(50, 'x');
   const fs::path file = write("f.txt", "a\n" + long_line + "\nb\n");
   // Blocks of 10: the long line starts at 2 (block 0) and covers blocks 1-5, which own nothing
@@ -182,7 +196,7 @@ TEST_F(BagIo, LongLineBelongsToTheBlockItStartsIn) {
             (std::vector<Lines>{{"a", long_line}, {}, {}, {}, {}, {"b"}}));
 }
 
-TEST_F(BagIo, ConcatenatedBlocksReproduceTheFileForManyBlocksizes) {
+TEST_P(BagIo, ConcatenatedBlocksReproduceTheFileForManyBlocksizes) {
   const std::string text = mixed_text(7, 300);
   const fs::path file = write("f.txt", text);
   const Lines expected = reference_lines(text);
@@ -198,7 +212,7 @@ TEST_F(BagIo, ConcatenatedBlocksReproduceTheFileForManyBlocksizes) {
   }
 }
 
-TEST_F(BagIo, BlockBoundariesStraddlingCrLf) {
+TEST_P(BagIo, BlockBoundariesStraddlingCrLf) {
   // Every blocksize up to the file's size is tried, so block boundaries fall between a "\r" and its
   // "\n" (blocksize 1, 3 or 7 over the first text, for instance) as well as everywhere else.
   const std::vector<std::string> texts = {"ab\r\ncd\r\nef\r\n", "\r\n\r\n\r\n", "a\r\n\r\nb", "x\r\r\n\r\ny"};
@@ -210,7 +224,7 @@ TEST_F(BagIo, BlockBoundariesStraddlingCrLf) {
   }
 }
 
-TEST_F(BagIo, LinesLongerThanTheReadBuffer) {
+TEST_P(BagIo, LinesLongerThanTheReadBuffer) {
   // Lines of 200 KiB and more outgrow the reader's buffer; blocks end inside them and beside them.
   std::string text = "first\n";
   for (int i = 0; i < 3; ++i) text += std::string(200000 + 70000 * i, static_cast<char>('a' + i)) + (i == 1 ? "\r\n" : "\n");
@@ -228,9 +242,10 @@ TEST_F(BagIo, LinesLongerThanTheReadBuffer) {
 namespace {
 // Checks read_blocks against read_text over the same file and blocksize: the same partitions, each
 // block the bytes of that partition's lines, and all blocks together exactly the file.
-void expect_blocks_match_lines(const fs::path& file, const std::string& text, std::optional<std::size_t> bs) {
-  const std::vector<Lines> line_parts = partitions(read_text(file, {.blocksize = bs}));
-  const std::vector<Lines> block_parts = partitions(read_blocks(file, {.blocksize = bs}));
+void expect_blocks_match_lines(const fs::path& file, const std::string& text, std::optional<std::size_t> bs,
+                               const dagflow::ComputeOptions& options) {
+  const std::vector<Lines> line_parts = partitions(read_text(file, {.blocksize = bs}), options);
+  const std::vector<Lines> block_parts = partitions(read_blocks(file, {.blocksize = bs}), options);
   ASSERT_EQ(block_parts.size(), line_parts.size()) << "blocksize " << bs.value_or(0);
   std::string all;
   for (std::size_t i = 0; i < block_parts.size(); ++i) {
@@ -242,32 +257,32 @@ void expect_blocks_match_lines(const fs::path& file, const std::string& text, st
 }
 }  // namespace
 
-TEST_F(BagIo, ReadBlocksHoldsThePartitionsLinesWithTheirTerminators) {
+TEST_P(BagIo, ReadBlocksHoldsThePartitionsLinesWithTheirTerminators) {
   const std::string text = mixed_text(9, 300);
   const fs::path file = write("f.txt", text);
-  expect_blocks_match_lines(file, text, std::nullopt);
+  expect_blocks_match_lines(file, text, std::nullopt, options());
   for (std::size_t bs : {std::size_t{1}, std::size_t{3}, std::size_t{16}, std::size_t{100}, std::size_t{1000},
                          text.size() - 1, text.size(), text.size() + 1})
-    expect_blocks_match_lines(file, text, bs);
+    expect_blocks_match_lines(file, text, bs, options());
 }
 
-TEST_F(BagIo, ReadBlocksAtEveryBoundaryOfCrLfText) {
+TEST_P(BagIo, ReadBlocksAtEveryBoundaryOfCrLfText) {
   for (const std::string& text : {std::string("ab\r\ncd\r\nef\r\n"), std::string("\r\n\r\n\r\n"),
                                   std::string("a\r\n\r\nb"), std::string("x\r\r\n\r\ny"), std::string("\n\n")}) {
     const fs::path file = write("crlf.txt", text);
-    for (std::size_t bs = 1; bs <= text.size(); ++bs) expect_blocks_match_lines(file, text, bs);
+    for (std::size_t bs = 1; bs <= text.size(); ++bs) expect_blocks_match_lines(file, text, bs, options());
   }
 }
 
-TEST_F(BagIo, ReadBlocksWithLinesLongerThanTheReadBuffer) {
+TEST_P(BagIo, ReadBlocksWithLinesLongerThanTheReadBuffer) {
   std::string text;
   for (int i = 0; i < 4; ++i) text += std::string(90000 * (i + 1), static_cast<char>('a' + i)) + "\n" + "x\n";
   const fs::path file = write("long.txt", text);
   for (std::size_t bs : {std::size_t{5000}, std::size_t{65536}, std::size_t{65537}, std::size_t{150000}, std::size_t{400000}})
-    expect_blocks_match_lines(file, text, bs);
+    expect_blocks_match_lines(file, text, bs, options());
 }
 
-TEST_F(BagIo, ReadBlocksOfEmptyFileGzipAndSeveralFiles) {
+TEST_P(BagIo, ReadBlocksOfEmptyFileGzipAndSeveralFiles) {
   const fs::path empty = write("a/0.txt", "");
   const fs::path gz = write_gzip("a/1.txt.gz", "g1\ng2\n");
   write("a/2.txt", "p1\np2");
@@ -277,7 +292,7 @@ TEST_F(BagIo, ReadBlocksOfEmptyFileGzipAndSeveralFiles) {
             (std::vector<Lines>{{""}, {"g1\ng2\n"}}));
 }
 
-TEST_F(BagIo, ReadBlocksReportsBadInputLikeReadText) {
+TEST_P(BagIo, ReadBlocksReportsBadInputLikeReadText) {
   const fs::path missing = path("missing.txt");
   const std::string message = message_of([&] { read_blocks(missing); });
   EXPECT_NE(message.find(missing.string()), std::string::npos) << message;
@@ -290,13 +305,13 @@ TEST_F(BagIo, ReadBlocksReportsBadInputLikeReadText) {
   EXPECT_THROW(partitions(read_blocks(fake)), dagflow::TaskError);
 }
 
-TEST_F(BagIo, SchedulersAgree) {
+TEST_P(BagIo, PartitionsAreThoseOfTheSyncScheduler) {
   const fs::path file = write("f.txt", mixed_text(3, 2000));
   const auto bag = read_text(file, {.blocksize = 997});
-  EXPECT_EQ(partitions(bag, dagflow::Scheduler::sync), partitions(bag, dagflow::Scheduler::threads));
+  EXPECT_EQ(partitions(bag), ::partitions(bag, {.scheduler = dagflow::Scheduler::sync}));
 }
 
-TEST_F(BagIo, ReadsAgainOnEveryCompute) {
+TEST_P(BagIo, ReadsAgainOnEveryCompute) {
   // Listing happens once; reading happens in the tasks, each time the bag is computed.
   const fs::path file = write("f.txt", "one\ntwo\n");
   const auto bag = read_text(file);
@@ -305,14 +320,14 @@ TEST_F(BagIo, ReadsAgainOnEveryCompute) {
   EXPECT_EQ(lines(bag), (Lines{"three"}));
 }
 
-TEST_F(BagIo, DeviceFileIsOnePartition) {
+TEST_P(BagIo, DeviceFileIsOnePartition) {
   // /dev/null has no size to cut by, so it is read whole, sequentially.
   const auto bag = read_text("/dev/null", {.blocksize = 4});
   EXPECT_EQ(bag.npartitions(), 1u);
   EXPECT_EQ(lines(bag), Lines{});
 }
 
-TEST_F(BagIo, PipeIsReadSequentiallyAsOnePartition) {
+TEST_P(BagIo, PipeIsReadSequentiallyAsOnePartition) {
   // /dev/fd/N of a pipe's read end opens the pipe again: no size, no pread; read to its end.
   int ends[2];
   ASSERT_EQ(::pipe(ends), 0);
@@ -328,18 +343,18 @@ TEST_F(BagIo, PipeIsReadSequentiallyAsOnePartition) {
   ::close(ends[0]);
 }
 
-TEST_F(BagIo, BagOperationsRunOnTheLines) {
+TEST_P(BagIo, BagOperationsRunOnTheLines) {
   const fs::path file = write("f.txt", "mary\nhad\r\na\nlittle\nlamb");
   const auto bag = read_text(file, {.blocksize = 5});
-  EXPECT_EQ(bag.compute(), (Lines{"mary", "had", "a", "little", "lamb"}));
-  EXPECT_EQ(bag.count().compute(), 5u);
-  EXPECT_EQ(bag.map([](const std::string& line) { return line.size(); }).compute(),
+  EXPECT_EQ(bag.compute(options()), (Lines{"mary", "had", "a", "little", "lamb"}));
+  EXPECT_EQ(bag.count().compute(options()), 5u);
+  EXPECT_EQ(bag.map([](const std::string& line) { return line.size(); }).compute(options()),
             (std::vector<std::size_t>{4, 3, 1, 6, 4}));
 }
 
 // --- Several files and globs --------------------------------------------------------------------------
 
-TEST_F(BagIo, SeveralFilesInOrder) {
+TEST_P(BagIo, SeveralFilesInOrder) {
   const fs::path b = write("b.txt", "b1\nb2\n");
   const fs::path a = write("a.txt", "a1\n");
   const auto bag = read_text(std::vector<fs::path>{b, a, b});
@@ -351,7 +366,7 @@ TEST_F(BagIo, SeveralFilesInOrder) {
   EXPECT_EQ(lines(read_text({a, b})), (Lines{"a1", "b1", "b2"}));
 }
 
-TEST_F(BagIo, GlobMatchesFilesInSortedOrderAndSkipsDirectories) {
+TEST_P(BagIo, GlobMatchesFilesInSortedOrderAndSkipsDirectories) {
   write("data/b.txt", "b\n");
   write("data/a.txt", "a\n");
   write("data/c.log", "c\n");
@@ -366,7 +381,7 @@ TEST_F(BagIo, GlobMatchesFilesInSortedOrderAndSkipsDirectories) {
   EXPECT_EQ(lines(read_text(std::vector<std::string>{data + "/c.log", data + "/*.txt"})), (Lines{"c", "a", "b"}));
 }
 
-TEST_F(BagIo, GlobMatchingNothingIsAUsageError) {
+TEST_F(BagIoUsageErrors, GlobMatchingNothingIsAUsageError) {
   write("data/a.txt", "a\n");
   for (const std::string& pattern : {path("data").string() + "/*.csv", path("nowhere").string() + "/*.txt"}) {
     EXPECT_THROW(read_text(pattern), dagflow::UsageError);
@@ -376,14 +391,14 @@ TEST_F(BagIo, GlobMatchingNothingIsAUsageError) {
   }
 }
 
-TEST_F(BagIo, GlobOnlyDirectoriesIsAUsageError) {
+TEST_F(BagIoUsageErrors, GlobOnlyDirectoriesIsAUsageError) {
   fs::create_directories(path("data/x.txt"));
   EXPECT_THROW(read_text(path("data").string() + "/*.txt"), dagflow::UsageError);
 }
 
 // --- Errors -----------------------------------------------------------------------------------------
 
-TEST_F(BagIo, MissingFileIsAUsageErrorNamingIt) {
+TEST_F(BagIoUsageErrors, MissingFileIsAUsageErrorNamingIt) {
   const fs::path good = write("good.txt", "x\n");
   const fs::path missing = path("missing.txt");
   EXPECT_THROW(read_text(std::vector<fs::path>{good, missing}), dagflow::UsageError);
@@ -392,14 +407,14 @@ TEST_F(BagIo, MissingFileIsAUsageErrorNamingIt) {
   EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
 }
 
-TEST_F(BagIo, DirectoryIsAUsageError) {
+TEST_F(BagIoUsageErrors, DirectoryIsAUsageError) {
   const std::string message = message_of([&] { read_text(dir_); });
   EXPECT_NE(message.find(dir_.string()), std::string::npos) << message;
   EXPECT_NE(message.find("is a directory"), std::string::npos) << message;
   EXPECT_THROW(read_text(dir_), dagflow::UsageError);
 }
 
-TEST_F(BagIo, UnreadableFileIsAUsageError) {
+TEST_F(BagIoUsageErrors, UnreadableFileIsAUsageError) {
   if (::geteuid() == 0) GTEST_SKIP() << "root can read any file";
   const fs::path file = write("secret.txt", "x\n");
   fs::permissions(file, fs::perms::none);
@@ -408,7 +423,7 @@ TEST_F(BagIo, UnreadableFileIsAUsageError) {
   EXPECT_NE(message.find(file.string()), std::string::npos) << message;
 }
 
-TEST_F(BagIo, UnreadableDirectoryInAGlobIsAUsageError) {
+TEST_F(BagIoUsageErrors, UnreadableDirectoryInAGlobIsAUsageError) {
   if (::geteuid() == 0) GTEST_SKIP() << "root can read any directory";
   write("locked/a.txt", "a\n");
   fs::permissions(path("locked"), fs::perms::owner_write);  // no read, no search
@@ -417,17 +432,17 @@ TEST_F(BagIo, UnreadableDirectoryInAGlobIsAUsageError) {
   EXPECT_THROW(read_text(path("locked").string() + "/*.txt"), dagflow::UsageError);
 }
 
-TEST_F(BagIo, BlocksizeZeroIsAUsageError) {
+TEST_F(BagIoUsageErrors, BlocksizeZeroIsAUsageError) {
   const fs::path file = write("f.txt", "x\n");
   EXPECT_THROW(read_text(file, {.blocksize = 0}), dagflow::UsageError);
   EXPECT_NE(message_of([&] { read_text(file, {.blocksize = 0}); }).find("blocksize"), std::string::npos);
 }
 
-TEST_F(BagIo, NoFilesIsAUsageError) {
+TEST_F(BagIoUsageErrors, NoFilesIsAUsageError) {
   EXPECT_THROW(read_text(std::vector<fs::path>{}), dagflow::UsageError);
 }
 
-TEST_F(BagIo, FileVanishingBeforeComputeIsATaskErrorNamingIt) {
+TEST_P(BagIo, FileVanishingBeforeComputeIsATaskErrorNamingIt) {
   const fs::path file = write("f.txt", "x\ny\n");
   const auto bag = read_text(file);
   fs::remove(file);
@@ -447,7 +462,7 @@ TEST_F(BagIo, FileVanishingBeforeComputeIsATaskErrorNamingIt) {
 
 // --- gzip -------------------------------------------------------------------------------------------
 
-TEST_F(BagIo, GzipFilesAreReadTransparently) {
+TEST_P(BagIo, GzipFilesAreReadTransparently) {
   const std::string text = mixed_text(11, 3000);  // larger than the first read buffer
   const fs::path gz = write_gzip("f.txt.gz", text);
   ASSERT_LT(fs::file_size(gz), text.size());
@@ -456,7 +471,7 @@ TEST_F(BagIo, GzipFilesAreReadTransparently) {
   EXPECT_EQ(lines(bag), reference_lines(text));
 }
 
-TEST_F(BagIo, GzipAndPlainFilesMix) {
+TEST_P(BagIo, GzipAndPlainFilesMix) {
   write_gzip("data/a.gz", "a1\na2\n");
   write("data/b.txt", "b1\nb2\nb3\n");
   const auto bag = read_text(path("data").string() + "/*", {.blocksize = 3});
@@ -464,25 +479,25 @@ TEST_F(BagIo, GzipAndPlainFilesMix) {
   EXPECT_EQ(lines(bag), (Lines{"a1", "a2", "b1", "b2", "b3"}));
 }
 
-TEST_F(BagIo, CompressionOptionOverridesTheName) {
+TEST_P(BagIo, CompressionOptionOverridesTheName) {
   const fs::path gz = write_gzip("compressed.data", "x\ny\n");
   EXPECT_EQ(lines(read_text(gz, {.compression = Compression::gzip})), (Lines{"x", "y"}));
   const fs::path named = write("plain.gz", "p\nq\n");
   EXPECT_EQ(lines(read_text(named, {.compression = Compression::none})), (Lines{"p", "q"}));
 }
 
-TEST_F(BagIo, ConcatenatedGzipMembersAreOneStream) {
+TEST_P(BagIo, ConcatenatedGzipMembersAreOneStream) {
   const std::string first = read_bytes(write_gzip("1.gz", "one\ntw"));
   const std::string second = read_bytes(write_gzip("2.gz", "o\nthree\n"));
   const fs::path both = write("both.gz", first + second);
   EXPECT_EQ(lines(read_text(both)), (Lines{"one", "two", "three"}));
 }
 
-TEST_F(BagIo, EmptyGzipHasNoLines) {
+TEST_P(BagIo, EmptyGzipHasNoLines) {
   EXPECT_EQ(lines(read_text(write_gzip("empty.gz", ""))), Lines{});
 }
 
-TEST_F(BagIo, TruncatedGzipIsATaskErrorNamingTheFile) {
+TEST_P(BagIo, TruncatedGzipIsATaskErrorNamingTheFile) {
   const std::string whole = read_bytes(write_gzip("whole.gz", mixed_text(5, 200)));
   const fs::path cut = write("cut.gz", whole.substr(0, whole.size() / 2));
   const std::string message = message_of([&] { lines(read_text(cut)); });
@@ -490,14 +505,14 @@ TEST_F(BagIo, TruncatedGzipIsATaskErrorNamingTheFile) {
   EXPECT_THROW(lines(read_text(cut)), dagflow::TaskError);
 }
 
-TEST_F(BagIo, NonGzipDataInAGzipFileIsATaskError) {
+TEST_P(BagIo, NonGzipDataInAGzipFileIsATaskError) {
   const fs::path fake = write("fake.gz", "not compressed\n");
   const std::string message = message_of([&] { lines(read_text(fake)); });
   EXPECT_NE(message.find(fake.string()), std::string::npos) << message;
   EXPECT_NE(message.find("not in gzip format"), std::string::npos) << message;
 }
 
-TEST_F(BagIo, CorruptGzipIsATaskError) {
+TEST_P(BagIo, CorruptGzipIsATaskError) {
   std::string bytes = read_bytes(write_gzip("good.gz", mixed_text(6, 200)));
   for (std::size_t i = 20; i < bytes.size() - 8; i += 7) bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
   const fs::path bad = write("bad.gz", bytes);
@@ -514,10 +529,10 @@ Bag<std::string> bag_of(std::vector<Lines> parts) {
 }
 }  // namespace
 
-TEST_F(BagIo, ToTextfilesWritesOneFilePerPartition) {
+TEST_P(BagIo, ToTextfilesWritesOneFilePerPartition) {
   const auto bag = bag_of({{"a", "b"}, {}, {"", "c d"}});
   const std::string pattern = path("out/deeper/part-*.txt").string();
-  const auto written = dagflow::bag::to_textfiles(bag, pattern);
+  const auto written = dagflow::bag::to_textfiles(bag, pattern, options());
   ASSERT_EQ(written.size(), 3u);
   EXPECT_EQ(written[0], path("out/deeper/part-0.txt").string());
   EXPECT_EQ(written[2], path("out/deeper/part-2.txt").string());
@@ -526,10 +541,10 @@ TEST_F(BagIo, ToTextfilesWritesOneFilePerPartition) {
   EXPECT_EQ(read_bytes(written[2]), "\nc d\n");
 }
 
-TEST_F(BagIo, ToTextfilesZeroPadsIndicesSoGlobOrderIsPartitionOrder) {
+TEST_P(BagIo, ToTextfilesZeroPadsIndicesSoGlobOrderIsPartitionOrder) {
   std::vector<Lines> parts;
   for (int i = 0; i < 12; ++i) parts.push_back({"line " + std::to_string(i)});
-  const auto written = dagflow::bag::to_textfiles(bag_of(parts), path("out/*.txt").string());
+  const auto written = dagflow::bag::to_textfiles(bag_of(parts), path("out/*.txt").string(), options());
   ASSERT_EQ(written.size(), 12u);
   EXPECT_EQ(fs::path(written[0]).filename(), "00.txt");
   EXPECT_EQ(fs::path(written[11]).filename(), "11.txt");
@@ -538,13 +553,13 @@ TEST_F(BagIo, ToTextfilesZeroPadsIndicesSoGlobOrderIsPartitionOrder) {
   EXPECT_EQ(lines(read_text(path("out/*.txt").string())), expected);
 }
 
-TEST_F(BagIo, ToTextfilesRoundTripThroughReadText) {
+TEST_P(BagIo, ToTextfilesRoundTripThroughReadText) {
   const fs::path source = write("source.txt", mixed_text(9, 1000));
   const auto original = read_text(source, {.blocksize = 1500});
   ASSERT_GT(original.npartitions(), 5u);
   std::vector<std::string> written;
   for (const std::string& name : {std::string("copy/*.txt"), std::string("copy_gz/*.txt.gz")}) {
-    written = dagflow::bag::to_textfiles(original, path(name).string());
+    written = dagflow::bag::to_textfiles(original, path(name).string(), options());
     EXPECT_EQ(written.size(), original.npartitions());
     const auto copy = read_text(path(name).string());
     EXPECT_EQ(copy.npartitions(), original.npartitions()) << name;
@@ -559,40 +574,40 @@ TEST_F(BagIo, ToTextfilesRoundTripThroughReadText) {
   gzclose(gz);
 }
 
-TEST_F(BagIo, ToTextfilesFormatsNumbersAndUsesAFormatter) {
+TEST_P(BagIo, ToTextfilesFormatsNumbersAndUsesAFormatter) {
   auto ints = dagflow::bag::from_delayed(std::vector{dagflow::value(std::vector<int>{1, -20, 300})});
-  EXPECT_EQ(read_bytes(dagflow::bag::to_textfiles(ints, path("ints-*").string())[0]), "1\n-20\n300\n");
+  EXPECT_EQ(read_bytes(dagflow::bag::to_textfiles(ints, path("ints-*").string(), options())[0]), "1\n-20\n300\n");
   auto doubles = dagflow::bag::from_delayed(std::vector{dagflow::value(std::vector<double>{0.1, 2.5, 1e300})});
-  EXPECT_EQ(read_bytes(dagflow::bag::to_textfiles(doubles, path("doubles-*").string())[0]), "0.1\n2.5\n1e+300\n");
-  const auto squared = dagflow::bag::to_textfiles(ints, path("squares-*").string(), [](int x) {
-    return std::to_string(x) + "^2=" + std::to_string(x * x);
-  });
+  EXPECT_EQ(read_bytes(dagflow::bag::to_textfiles(doubles, path("doubles-*").string(), options())[0]), "0.1\n2.5\n1e+300\n");
+  const auto squared = dagflow::bag::to_textfiles(
+      ints, path("squares-*").string(), [](int x) { return std::to_string(x) + "^2=" + std::to_string(x * x); },
+      options());
   EXPECT_EQ(read_bytes(squared[0]), "1^2=1\n-20^2=400\n300^2=90000\n");
 }
 
-TEST_F(BagIo, ToTextfilesDelayedWritesOnlyWhenComputed) {
+TEST_P(BagIo, ToTextfilesDelayedWritesOnlyWhenComputed) {
   const auto bag = bag_of({{"x"}, {"y"}});
   const auto tasks = dagflow::bag::to_textfiles_delayed(bag, path("lazy/*.txt").string());
   ASSERT_EQ(tasks.size(), 2u);
   EXPECT_TRUE(fs::is_directory(path("lazy")));  // directories are made at call time
   EXPECT_FALSE(fs::exists(path("lazy/0.txt")));
-  const auto written = dagflow::compute(tasks);
+  const auto written = dagflow::compute(tasks, options());
   EXPECT_EQ(read_bytes(written[1]), "y\n");
 }
 
-TEST_F(BagIo, ToTextfilesOfABagWithoutPartitionsWritesNothing) {
-  EXPECT_EQ(dagflow::bag::to_textfiles(Bag<std::string>(), path("none/*.txt").string()), Lines{});
+TEST_P(BagIo, ToTextfilesOfABagWithoutPartitionsWritesNothing) {
+  EXPECT_EQ(dagflow::bag::to_textfiles(Bag<std::string>(), path("none/*.txt").string(), options()), Lines{});
   EXPECT_FALSE(fs::exists(path("none")));
 }
 
-TEST_F(BagIo, ToTextfilesPatternWithoutStarIsAUsageError) {
+TEST_F(BagIoUsageErrors, ToTextfilesPatternWithoutStarIsAUsageError) {
   const std::string pattern = path("out/file.txt").string();
   EXPECT_THROW(dagflow::bag::to_textfiles(bag_of({{"x"}}), pattern), dagflow::UsageError);
   EXPECT_NE(message_of([&] { dagflow::bag::to_textfiles(bag_of({{"x"}}), pattern); }).find(pattern),
             std::string::npos);
 }
 
-TEST_F(BagIo, ToTextfilesDirectoryThatCannotBeMadeIsAUsageError) {
+TEST_F(BagIoUsageErrors, ToTextfilesDirectoryThatCannotBeMadeIsAUsageError) {
   write("blocker", "a file where a directory should go\n");
   const std::string message =
       message_of([&] { dagflow::bag::to_textfiles(bag_of({{"x"}}), path("blocker/*.txt").string()); });
@@ -600,11 +615,11 @@ TEST_F(BagIo, ToTextfilesDirectoryThatCannotBeMadeIsAUsageError) {
   EXPECT_THROW(dagflow::bag::to_textfiles(bag_of({{"x"}}), path("blocker/*.txt").string()), dagflow::UsageError);
 }
 
-TEST_F(BagIo, ToTextfilesWriteFailureIsATaskErrorNamingTheFile) {
+TEST_P(BagIo, ToTextfilesWriteFailureIsATaskErrorNamingTheFile) {
   fs::create_directories(path("out/1.txt"));  // partition 1's file name is taken by a directory
   const auto bag = bag_of({{"x"}, {"y"}});
   try {
-    dagflow::bag::to_textfiles(bag, path("out/*.txt").string());
+    dagflow::bag::to_textfiles(bag, path("out/*.txt").string(), options());
     FAIL() << "expected TaskError";
   } catch (const dagflow::TaskError& error) {
     EXPECT_NE(std::string(error.what()).find(path("out/1.txt").string()), std::string::npos) << error.what();
@@ -614,7 +629,7 @@ TEST_F(BagIo, ToTextfilesWriteFailureIsATaskErrorNamingTheFile) {
 
 // --- Real text --------------------------------------------------------------------------------------
 
-TEST_F(BagIo, MobyDickLinesMatchGetline) {
+TEST_P(BagIo, MobyDickLinesMatchGetline) {
   const fs::path book = fs::path(DAGFLOW_SHARED_DATA_DIR) / "moby_dick.txt";
   if (!fs::exists(book)) GTEST_SKIP() << book << " is not present";
   Lines expected;
@@ -629,3 +644,5 @@ TEST_F(BagIo, MobyDickLinesMatchGetline) {
   const fs::path gz = write_gzip("moby.txt.gz", read_bytes(book));
   EXPECT_EQ(lines(read_text(gz)), expected);
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(BagIo);

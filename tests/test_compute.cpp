@@ -1,5 +1,5 @@
-// compute(): several outputs, duplicates, lists, persist, culling, the two schedulers agreeing on random
-// graphs, worker counts, callbacks, nested computes and the logger's level.
+// compute(): several outputs, duplicates, lists, persist, culling, random graphs, worker counts, callbacks,
+// nested computes and the logger's level; on every scheduler of support/schedulers.hpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,13 +18,13 @@
 
 #include <dagflow/dagflow.hpp>
 
+#include "support/schedulers.hpp"
+
 namespace {
 
 using dagflow::ComputeOptions;
 using dagflow::Delayed;
 using dagflow::Scheduler;
-
-const ComputeOptions sync_options{.scheduler = Scheduler::sync};
 
 // Records everything a run reports, checking along the way that the callback contract holds.
 class Recorder : public dagflow::Callback {
@@ -68,105 +68,109 @@ class Recorder : public dagflow::Callback {
 
 // --- Several outputs ------------------------------------------------------------------------------------
 
-TEST(Compute, SeveralOutputsWithOptions) {
+class Compute : public dagflow_test::SchedulerTest {};
+
+TEST_P(Compute, SeveralOutputsWithOptions) {
   std::atomic<int> calls{0};
   auto inc = dagflow::delayed([&calls](int a) { ++calls; return a + 1; }, "inc");
   Delayed<int> a = inc(1);
   Delayed<int> b = inc(a);
   Delayed<std::string> s = dagflow::value(std::string("s"));
-  for (const auto scheduler : {Scheduler::sync, Scheduler::threads}) {
-    calls = 0;
-    auto [x, y, z] = dagflow::compute(ComputeOptions{.scheduler = scheduler}, a, b, s);
-    EXPECT_EQ(x, 2);
-    EXPECT_EQ(y, 3);
-    EXPECT_EQ(z, "s");
-    EXPECT_EQ(calls.load(), 2);
-  }
+  auto [x, y, z] = dagflow::compute(options(), a, b, s);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(y, 3);
+  EXPECT_EQ(z, "s");
+  EXPECT_EQ(calls.load(), 2);
 }
 
-TEST(Compute, SameOutputTwiceRunsOnceAndGivesBothValues) {
+TEST_P(Compute, SameOutputTwiceRunsOnceAndGivesBothValues) {
   std::atomic<int> calls{0};
   auto make = dagflow::delayed([&calls](int n) { ++calls; return std::vector<int>(n, n); }, "make");
   Delayed<std::vector<int>> x = make(4);
-  auto [a, b] = dagflow::compute(x, x);
+  auto [a, b] = dagflow::compute(options(), x, x);
   EXPECT_EQ(a, std::vector<int>(4, 4));
   EXPECT_EQ(b, std::vector<int>(4, 4));
-  auto [c, d, e] = dagflow::compute(sync_options, x, make(2), x);
+  auto [c, d, e] = dagflow::compute(options(), x, make(2), x);
   EXPECT_EQ(c, std::vector<int>(4, 4));
   EXPECT_EQ(d, std::vector<int>(2, 2));
   EXPECT_EQ(e, std::vector<int>(4, 4));
   EXPECT_EQ(calls.load(), 3);
 }
 
-TEST(Compute, ListOfOutputsKeepsOrderAndDuplicates) {
+TEST_P(Compute, ListOfOutputsKeepsOrderAndDuplicates) {
   std::atomic<int> calls{0};
   auto sq = dagflow::delayed([&calls](int a) { ++calls; return std::to_string(a * a); }, "sq");
   std::vector<Delayed<std::string>> outputs;
   for (int i = 0; i < 50; ++i) outputs.push_back(sq(i));
   outputs.push_back(outputs[3]);
   outputs.push_back(outputs[3]);
-  for (const auto scheduler : {Scheduler::sync, Scheduler::threads}) {
-    calls = 0;
-    const std::vector<std::string> values = dagflow::compute(outputs, ComputeOptions{.scheduler = scheduler});
-    ASSERT_EQ(values.size(), 52u);
-    for (int i = 0; i < 50; ++i) EXPECT_EQ(values[i], std::to_string(i * i));
-    EXPECT_EQ(values[50], "9");
-    EXPECT_EQ(values[51], "9");
-    EXPECT_EQ(calls.load(), 50);
-  }
+  const std::vector<std::string> values = dagflow::compute(outputs, options());
+  ASSERT_EQ(values.size(), 52u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(values[i], std::to_string(i * i));
+  EXPECT_EQ(values[50], "9");
+  EXPECT_EQ(values[51], "9");
+  EXPECT_EQ(calls.load(), 50);
 }
 
-TEST(Compute, EmptyListRunsNothing) {
+TEST_P(Compute, EmptyListRunsNothing) {
   Recorder recorder;
-  const auto values = dagflow::compute(std::vector<Delayed<int>>{}, ComputeOptions{.callback = &recorder});
+  const auto values = dagflow::compute(std::vector<Delayed<int>>{}, options(&recorder));
   EXPECT_TRUE(values.empty());
   EXPECT_EQ(recorder.planned, 0u);
   EXPECT_TRUE(recorder.started.empty());
 }
 
-TEST(Compute, RepeatedComputesRunAgain) {
+TEST_P(Compute, RepeatedComputesRunAgain) {
   std::atomic<int> calls{0};
   auto inc = dagflow::delayed([&calls](int a) { ++calls; return a + 1; }, "inc");
   Delayed<int> x = inc(inc(0));
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(x.compute(), 2);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(x.compute(options()), 2);
   EXPECT_EQ(calls.load(), 10);
 }
 
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Compute);
+
 // --- persist ---------------------------------------------------------------------------------------------
 
-TEST(Persist, PersistedGraphIsNotRecomputed) {
+class Persist : public dagflow_test::SchedulerTest {};
+
+TEST_P(Persist, PersistedGraphIsNotRecomputed) {
   std::atomic<int> calls{0};
   auto inc = dagflow::delayed([&calls](int a) { ++calls; return a + 1; }, "inc");
   Delayed<int> x = inc(0);
   for (int i = 0; i < 9; ++i) x = inc(x);
-  Delayed<int> p = x.persist(sync_options);
+  Delayed<int> p = x.persist(options());
   EXPECT_EQ(calls.load(), 10) << "persist computes now";
-  EXPECT_EQ(p.compute(), 10);
+  EXPECT_EQ(p.compute(options()), 10);
   EXPECT_EQ(calls.load(), 10);
 
   Recorder recorder;
   Delayed<int> later = inc(inc(p));
-  EXPECT_EQ(later.compute(ComputeOptions{.callback = &recorder}), 12);
+  EXPECT_EQ(later.compute(options(&recorder)), 12);
   EXPECT_EQ(calls.load(), 12) << "only the two new tasks run";
   EXPECT_EQ(recorder.planned, 3u) << "the persisted value and the two new tasks";
 }
 
-TEST(Persist, PersistedResultIsIndependentOfTheOriginalHandles) {
+TEST_P(Persist, PersistedResultIsIndependentOfTheOriginalHandles) {
   auto make = dagflow::delayed([](int n) { return std::string(static_cast<std::size_t>(n), 'x'); }, "make");
   auto len = dagflow::delayed([](const std::string& s) { return s.size(); }, "len");
   Delayed<std::string> p;
   {
     Delayed<std::string> s = make(5);
-    p = s.persist();
+    p = s.persist(options());
   }  // the original graph is gone
-  EXPECT_EQ(p.compute(), "xxxxx");
-  EXPECT_EQ(len(p).compute(), 5u);
-  EXPECT_EQ(len(p).compute(sync_options), 5u);
+  EXPECT_EQ(p.compute(options()), "xxxxx");
+  EXPECT_EQ(len(p).compute(options()), 5u);
+  EXPECT_EQ(len(p).compute(options()), 5u) << "and again";
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Persist);
 
 // --- culling ------------------------------------------------------------------------------------------------
 
-TEST(Culling, OnlyWhatTheOutputsNeedRuns) {
+class Culling : public dagflow_test::SchedulerTest {};
+
+TEST_P(Culling, OnlyWhatTheOutputsNeedRuns) {
   std::atomic<int> a_calls{0}, b_calls{0}, c_calls{0}, d_calls{0};
   auto fa = dagflow::delayed([&a_calls] { ++a_calls; return 1; }, "a");
   auto fb = dagflow::delayed([&b_calls] { ++b_calls; return 2; }, "b");
@@ -178,19 +182,21 @@ TEST(Culling, OnlyWhatTheOutputsNeedRuns) {
   Delayed<int> d = fd(b, c);
 
   Recorder recorder;
-  EXPECT_EQ(c.compute(ComputeOptions{.callback = &recorder}), 10);
+  EXPECT_EQ(c.compute(options(&recorder)), 10);
   EXPECT_EQ(recorder.planned, 2u);
   EXPECT_EQ(a_calls.load(), 1);
   EXPECT_EQ(c_calls.load(), 1);
   EXPECT_EQ(b_calls.load(), 0);
   EXPECT_EQ(d_calls.load(), 0) << "d uses c, but was not asked for";
 
-  EXPECT_EQ(d.compute(sync_options), 12);
+  EXPECT_EQ(d.compute(options()), 12);
   EXPECT_EQ(b_calls.load(), 1);
   EXPECT_EQ(d_calls.load(), 1);
 }
 
-// --- the schedulers agree on random graphs -----------------------------------------------------------------
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Culling);
+
+// --- random graphs: every scheduler gives the values computed directly ------------------------------------
 
 std::uint64_t mix(std::uint64_t x) {
   x ^= x >> 33;
@@ -264,23 +270,16 @@ struct RandomDag {
   }
 };
 
-TEST(Schedulers, AgreeOnRandomDags) {
-  const ComputeOptions variants[] = {
-      {.scheduler = Scheduler::sync},
-      {.scheduler = Scheduler::threads},
-      {.scheduler = Scheduler::threads, .workers = 1},
-      {.scheduler = Scheduler::threads, .workers = 2},
-      {.scheduler = Scheduler::threads, .workers = 3},
-  };
+class RandomDags : public dagflow_test::SchedulerTest {};
+
+TEST_P(RandomDags, GiveTheValuesComputedDirectly) {
   for (std::uint32_t seed = 1; seed <= 20; ++seed) {
     const RandomDag dag(seed, 300);
-    for (const auto& options : variants) {
-      EXPECT_EQ(dagflow::compute(dag.nodes, options), dag.expected) << "seed " << seed;
-    }
+    EXPECT_EQ(dagflow::compute(dag.nodes, options()), dag.expected) << "seed " << seed;
   }
 }
 
-TEST(Schedulers, RunExactlyTheCulledSubgraphOfRandomDags) {
+TEST_P(RandomDags, RunExactlyTheCulledSubgraph) {
   for (std::uint32_t seed = 100; seed < 110; ++seed) {
     const RandomDag dag(seed, 400);
     std::mt19937 rng(seed);
@@ -292,16 +291,18 @@ TEST(Schedulers, RunExactlyTheCulledSubgraphOfRandomDags) {
       outputs.push_back(dag.nodes[picks.back()]);
       expected.push_back(dag.expected[picks.back()]);
     }
-    for (const auto scheduler : {Scheduler::sync, Scheduler::threads}) {
-      Recorder recorder;
-      EXPECT_EQ(dagflow::compute(outputs, ComputeOptions{.scheduler = scheduler, .callback = &recorder}), expected);
-      EXPECT_EQ(recorder.planned, dag.closure(picks)) << "seed " << seed;
-      EXPECT_EQ(recorder.started.size(), recorder.planned);
-    }
+    Recorder recorder;
+    EXPECT_EQ(dagflow::compute(outputs, options(&recorder)), expected);
+    EXPECT_EQ(recorder.planned, dag.closure(picks)) << "seed " << seed;
+    EXPECT_EQ(recorder.started.size(), recorder.planned);
   }
 }
 
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(RandomDags);
+
 // --- workers -----------------------------------------------------------------------------------------------
+// These are about one scheduler each: the arena size only the threads scheduler has, and the one thread the
+// sync scheduler promises.
 
 // Tasks that record how many of them run at the same time.
 struct Overlap {
@@ -320,7 +321,7 @@ struct Overlap {
 };
 
 TEST(Workers, ArenaSizeBoundsConcurrencyAndWorkerIndices) {
-  for (const int workers : {1, 2}) {
+  for (const int workers : {1, 2, 3}) {  // 3: an odd size, and more than a two-core machine has
     Overlap overlap;
     auto busy = dagflow::delayed([&overlap](int i) { overlap.enter(); return i; }, "busy");
     std::vector<Delayed<int>> parts;
@@ -328,7 +329,8 @@ TEST(Workers, ArenaSizeBoundsConcurrencyAndWorkerIndices) {
     auto total = dagflow::delayed([](const std::vector<int>& xs) { return std::accumulate(xs.begin(), xs.end(), 0); },
                                   "total");
     Recorder recorder;
-    EXPECT_EQ(total(parts).compute(ComputeOptions{.workers = workers, .callback = &recorder}), 299 * 300 / 2);
+    EXPECT_EQ(total(parts).compute(ComputeOptions{.scheduler = Scheduler::threads, .workers = workers, .callback = &recorder}),
+              299 * 300 / 2);
     EXPECT_GE(overlap.peak.load(), 1);
     EXPECT_LE(overlap.peak.load(), workers);
     for (const int worker : recorder.workers) {
@@ -358,80 +360,82 @@ TEST(Workers, SyncSchedulerRunsOnTheCallingThread) {
 
 // --- callbacks ------------------------------------------------------------------------------------------------
 
-TEST(Callbacks, OneStartAndOneFinishPerTaskInTopologicalOrder) {
+class Callbacks : public dagflow_test::SchedulerTest {};
+
+TEST_P(Callbacks, OneStartAndOneFinishPerTaskInTopologicalOrder) {
   auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
   Delayed<int> x = add(1, 2);
   Delayed<int> y = add(x, 10);
   Delayed<int> z = add(x, y);
-  for (const auto scheduler : {Scheduler::sync, Scheduler::threads}) {
-    Recorder recorder;
-    EXPECT_EQ(z.compute(ComputeOptions{.scheduler = scheduler, .callback = &recorder}), 16);
-    EXPECT_EQ(recorder.run_starts, 1);
-    EXPECT_EQ(recorder.run_finishes, 1);
-    EXPECT_TRUE(recorder.run_ok);
-    EXPECT_EQ(recorder.planned, 3u);
-    EXPECT_EQ(std::multiset<std::string>(recorder.started.begin(), recorder.started.end()),
-              (std::multiset<std::string>{x.key(), y.key(), z.key()}));
-    EXPECT_EQ(std::multiset<std::string>(recorder.finished_ok.begin(), recorder.finished_ok.end()),
-              (std::multiset<std::string>{x.key(), y.key(), z.key()}));
-    EXPECT_TRUE(recorder.finished_failed.empty());
-    EXPECT_EQ(recorder.names["add"], 3);
-    // Indices are positions in a topological order: each task once, dependencies first.
-    std::map<std::string, std::uint32_t> index;
-    for (std::size_t i = 0; i < recorder.started.size(); ++i) index[recorder.started[i]] = recorder.indices[i];
-    EXPECT_EQ(std::set<std::uint32_t>(recorder.indices.begin(), recorder.indices.end()),
-              (std::set<std::uint32_t>{0, 1, 2}));
-    EXPECT_LT(index[x.key()], index[y.key()]);
-    EXPECT_LT(index[y.key()], index[z.key()]);
-  }
+  Recorder recorder;
+  EXPECT_EQ(z.compute(options(&recorder)), 16);
+  EXPECT_EQ(recorder.run_starts, 1);
+  EXPECT_EQ(recorder.run_finishes, 1);
+  EXPECT_TRUE(recorder.run_ok);
+  EXPECT_EQ(recorder.planned, 3u);
+  EXPECT_EQ(std::multiset<std::string>(recorder.started.begin(), recorder.started.end()),
+            (std::multiset<std::string>{x.key(), y.key(), z.key()}));
+  EXPECT_EQ(std::multiset<std::string>(recorder.finished_ok.begin(), recorder.finished_ok.end()),
+            (std::multiset<std::string>{x.key(), y.key(), z.key()}));
+  EXPECT_TRUE(recorder.finished_failed.empty());
+  EXPECT_EQ(recorder.names["add"], 3);
+  // Indices are positions in a topological order: each task once, dependencies first.
+  std::map<std::string, std::uint32_t> index;
+  for (std::size_t i = 0; i < recorder.started.size(); ++i) index[recorder.started[i]] = recorder.indices[i];
+  EXPECT_EQ(std::set<std::uint32_t>(recorder.indices.begin(), recorder.indices.end()),
+            (std::set<std::uint32_t>{0, 1, 2}));
+  EXPECT_LT(index[x.key()], index[y.key()]);
+  EXPECT_LT(index[y.key()], index[z.key()]);
 }
 
-TEST(Callbacks, FailingTaskFinishesNotOk) {
+TEST_P(Callbacks, FailingTaskFinishesNotOk) {
   auto boom = dagflow::delayed([](int) -> int { throw std::runtime_error("boom"); }, "boom");
   auto inc = dagflow::delayed([](int a) { return a + 1; }, "inc");
   Delayed<int> x = dagflow::value(1);
   Delayed<int> bad = boom(x);
-  for (const auto scheduler : {Scheduler::sync, Scheduler::threads}) {
-    Recorder recorder;
-    EXPECT_THROW(inc(bad).compute(ComputeOptions{.scheduler = scheduler, .callback = &recorder}), dagflow::TaskError);
-    EXPECT_EQ(recorder.planned, 3u);
-    EXPECT_EQ(recorder.run_finishes, 1);
-    EXPECT_FALSE(recorder.run_ok);
-    EXPECT_EQ(recorder.finished_failed, std::vector<std::string>{bad.key()});
-    EXPECT_EQ(recorder.finished_ok, std::vector<std::string>{x.key()});
-    EXPECT_EQ(recorder.started.size(), 2u) << "inc depends on the failed task and never starts";
-  }
+  Recorder recorder;
+  EXPECT_THROW(inc(bad).compute(options(&recorder)), dagflow::TaskError);
+  EXPECT_EQ(recorder.planned, 3u);
+  EXPECT_EQ(recorder.run_finishes, 1);
+  EXPECT_FALSE(recorder.run_ok);
+  EXPECT_EQ(recorder.finished_failed, std::vector<std::string>{bad.key()});
+  EXPECT_EQ(recorder.finished_ok, std::vector<std::string>{x.key()});
+  EXPECT_EQ(recorder.started.size(), 2u) << "inc depends on the failed task and never starts";
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Callbacks);
 
 // --- nested computes ---------------------------------------------------------------------------------------------
 
-TEST(Nested, ComputeInsideATask) {
+class Nested : public dagflow_test::SchedulerTest {};
+
+TEST_P(Nested, ComputeInsideATask) {
+  // The outer run uses this instance's scheduler; the inner runs cycle through every scheduler.
   auto inc = dagflow::delayed([](int a) { return a + 1; }, "inc");
   Delayed<int> inner = inc(inc(inc(0)));
-  auto outer_fn = dagflow::delayed([inner](int base, int workers, bool sync) {
-    const ComputeOptions options{.scheduler = sync ? Scheduler::sync : Scheduler::threads, .workers = workers};
-    return base + inner.compute(options);
+  auto outer_fn = dagflow::delayed([inner](int base, std::size_t inner_scheduler) {
+    return base + inner.compute(dagflow_test::schedulers()[inner_scheduler].options);
   }, "outer");
-  for (const auto scheduler : {Scheduler::sync, Scheduler::threads}) {
-    for (const int outer_workers : {0, 1, 2}) {
-      std::vector<Delayed<int>> parts;
-      for (int i = 0; i < 20; ++i) parts.push_back(outer_fn(inc(i), i % 3, i % 2 == 0));
-      const auto values =
-          dagflow::compute(parts, ComputeOptions{.scheduler = scheduler, .workers = outer_workers});
-      for (int i = 0; i < 20; ++i) EXPECT_EQ(values[i], i + 1 + 3);
-    }
-  }
+  const std::size_t scheduler_count = dagflow_test::schedulers().size();
+  std::vector<Delayed<int>> parts;
+  for (int i = 0; i < 20; ++i) parts.push_back(outer_fn(inc(i), static_cast<std::size_t>(i) % scheduler_count));
+  const auto values = dagflow::compute(parts, options());
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(values[i], i + 1 + 3);
 }
 
-TEST(Nested, InnerGraphSharesNodesWithTheOuterGraph) {
+TEST_P(Nested, InnerGraphSharesNodesWithTheOuterGraph) {
   std::atomic<int> calls{0};
   auto inc = dagflow::delayed([&calls](int a) { ++calls; return a + 1; }, "inc");
   Delayed<int> shared = inc(0);
   // The task recomputes `shared` while the outer run holds its own copy of the same result.
-  auto twice = dagflow::delayed([shared](int outer) { return outer + shared.compute(); }, "twice");
-  EXPECT_EQ(twice(shared).compute(), 2);
+  const ComputeOptions inner_options = options();
+  auto twice = dagflow::delayed([shared, inner_options](int outer) { return outer + shared.compute(inner_options); },
+                                "twice");
+  EXPECT_EQ(twice(shared).compute(options()), 2);
   EXPECT_EQ(calls.load(), 2);
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Nested);
 
 // --- logging ------------------------------------------------------------------------------------------------
 
@@ -447,6 +451,7 @@ TEST(Logging, LevelRoundTrip) {
   EXPECT_EQ(dagflow::log_level(), original);
 }
 
+// The debug line names the arena size, which only the threads scheduler has.
 TEST(Logging, DebugReportsTheRunAndWarnIsSilent) {
   const auto original = dagflow::log_level();
   auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
@@ -459,7 +464,7 @@ TEST(Logging, DebugReportsTheRunAndWarnIsSilent) {
 
   dagflow::set_log_level(dagflow::LogLevel::debug);
   ::testing::internal::CaptureStderr();
-  EXPECT_EQ(x.compute(ComputeOptions{.workers = 2}), 10);
+  EXPECT_EQ(x.compute(ComputeOptions{.scheduler = Scheduler::threads, .workers = 2}), 10);
   const std::string loud = ::testing::internal::GetCapturedStderr();
   dagflow::set_log_level(original);
 

@@ -1,5 +1,6 @@
 // Building Delayed graphs: keys and names, value(), gather(), vector arguments, void functions,
-// move-only and large results, constants, and the lessons of the course's "Delayed evaluation" chapter.
+// move-only and large results, constants, and the lessons of the course's "Delayed evaluation" chapter;
+// what computes runs on every scheduler of support/schedulers.hpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,18 +17,22 @@
 
 #include <dagflow/dagflow.hpp>
 
+#include "support/schedulers.hpp"
+
 namespace {
 
 using dagflow::ComputeOptions;
 using dagflow::Delayed;
 using dagflow::Scheduler;
 
+// For the tests about the order only the sync scheduler fixes.
 const ComputeOptions sync_options{.scheduler = Scheduler::sync};
-const ComputeOptions threads_options{.scheduler = Scheduler::threads};
 
 // --- The course's lessons -----------------------------------------------------------------------
 
-TEST(CourseLessons, SharedInputRunsOnceWhenComputedTogether) {
+class CourseLessons : public dagflow_test::SchedulerTest {};
+
+TEST_P(CourseLessons, SharedInputRunsOnceWhenComputedTogether) {
   std::atomic<int> calls{0};
   auto add = dagflow::delayed([&calls](int a, int b) { ++calls; return a + b; }, "add");
   std::atomic<int> x_calls{0};
@@ -37,14 +42,14 @@ TEST(CourseLessons, SharedInputRunsOnceWhenComputedTogether) {
   Delayed<int> z = add(x, y);
   EXPECT_EQ(calls.load(), 0) << "building a graph must not run anything";
 
-  auto [a, b] = dagflow::compute(y, z);
+  auto [a, b] = dagflow::compute(options(), y, z);
   EXPECT_EQ(a, 13);
   EXPECT_EQ(b, 16);
   EXPECT_EQ(x_calls.load(), 1) << "x is shared by y and z and must run once";
   EXPECT_EQ(calls.load(), 2) << "y runs once even though z uses it too";
 }
 
-TEST(CourseLessons, ComputingSeparatelyRunsTheSharedInputTwice) {
+TEST_P(CourseLessons, ComputingSeparatelyRunsTheSharedInputTwice) {
   // The contrast the course draws: separate compute() calls do not share work.
   std::atomic<int> x_calls{0};
   auto make_x = dagflow::delayed([&x_calls] { ++x_calls; return 3; }, "x");
@@ -52,38 +57,40 @@ TEST(CourseLessons, ComputingSeparatelyRunsTheSharedInputTwice) {
   Delayed<int> x = make_x();
   Delayed<int> y = add(x, 10);
   Delayed<int> z = add(x, y);
-  EXPECT_EQ(y.compute(), 13);
-  EXPECT_EQ(z.compute(), 16);
+  EXPECT_EQ(y.compute(options()), 13);
+  EXPECT_EQ(z.compute(options()), 16);
   EXPECT_EQ(x_calls.load(), 2);
 }
 
-TEST(CourseLessons, GatherOfAddNN) {
+TEST_P(CourseLessons, GatherOfAddNN) {
   auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
   std::vector<Delayed<int>> parts;
   for (int n = 0; n < 10; ++n) parts.push_back(add(n, n));
   Delayed<std::vector<int>> all = dagflow::gather(parts);
-  EXPECT_EQ(all.compute(), (std::vector<int>{0, 2, 4, 6, 8, 10, 12, 14, 16, 18}));
+  EXPECT_EQ(all.compute(options()), (std::vector<int>{0, 2, 4, 6, 8, 10, 12, 14, 16, 18}));
 }
 
-TEST(CourseLessons, ZComputedAloneRunsXOnce) {
+TEST_P(CourseLessons, ZComputedAloneRunsXOnce) {
   std::atomic<int> adds{0};
   auto add = dagflow::delayed([&adds](int a, int b) { ++adds; return a + b; }, "add");
   Delayed<int> x_p = add(1, 2);
   Delayed<int> y_p = add(x_p, 3);
   Delayed<int> z_p = add(x_p, y_p);
-  EXPECT_EQ(z_p.compute(), 9);
+  EXPECT_EQ(z_p.compute(options()), 9);
   EXPECT_EQ(adds.load(), 3) << "x_p feeds both y_p and z_p but runs once";
 }
 
-TEST(CourseLessons, MeanOfAListOfPromises) {
+TEST_P(CourseLessons, MeanOfAListOfPromises) {
   auto calc = dagflow::delayed([](int i) { return static_cast<double>(i); }, "calc");
   auto mean = dagflow::delayed(
       [](const std::vector<double>& xs) { return std::accumulate(xs.begin(), xs.end(), 0.0) / xs.size(); },
       "mean");
   std::vector<Delayed<double>> parts;
   for (int i = 1; i <= 10; ++i) parts.push_back(calc(i));
-  EXPECT_DOUBLE_EQ(mean(parts).compute(), 5.5);
+  EXPECT_DOUBLE_EQ(mean(parts).compute(options()), 5.5);
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(CourseLessons);
 
 // --- Keys and names ---------------------------------------------------------------------------------
 
@@ -152,40 +159,46 @@ TEST(Keys, PersistKeepsTheNameButNotTheKey) {
 
 // --- value() and gather() -----------------------------------------------------------------------------
 
-TEST(Value, ComputesToTheConstant) {
+class Value : public dagflow_test::SchedulerTest {};
+
+TEST_P(Value, ComputesToTheConstant) {
   Delayed<std::string> c = dagflow::value(std::string("hi"));
-  EXPECT_EQ(c.compute(), "hi");
-  EXPECT_EQ(c.compute(sync_options), "hi");
+  EXPECT_EQ(c.compute(options()), "hi");
+  EXPECT_EQ(c.compute(options()), "hi") << "and again";
   auto shout = dagflow::delayed([](const std::string& s) { return s + "!"; }, "shout");
-  EXPECT_EQ(shout(c).compute(), "hi!");
+  EXPECT_EQ(shout(c).compute(options()), "hi!");
 }
 
-TEST(Gather, TupleOfDifferentTypes) {
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Value);
+
+class Gather : public dagflow_test::SchedulerTest {};
+
+TEST_P(Gather, TupleOfDifferentTypes) {
   auto add = dagflow::delayed([](int a, int b) { return a + b; }, "add");
   Delayed<int> x = add(1, 2);
   Delayed<std::string> c = dagflow::value(std::string("hi"));
   Delayed<std::tuple<int, std::string>> t = dagflow::gather(x, c);
-  EXPECT_EQ(t.compute(), std::make_tuple(3, std::string("hi")));
+  EXPECT_EQ(t.compute(options()), std::make_tuple(3, std::string("hi")));
   static_assert(std::is_same_v<decltype(dagflow::gather(x)), Delayed<std::tuple<int>>>);
-  EXPECT_EQ(dagflow::gather(x).compute(), std::make_tuple(3));
+  EXPECT_EQ(dagflow::gather(x).compute(options()), std::make_tuple(3));
 }
 
-TEST(Gather, EmptyListGivesEmptyVector) {
+TEST_P(Gather, EmptyListGivesEmptyVector) {
   Delayed<std::vector<int>> all = dagflow::gather(std::vector<Delayed<int>>{});
-  EXPECT_TRUE(all.compute().empty());
+  EXPECT_TRUE(all.compute(options()).empty());
 }
 
-TEST(Gather, RepeatedElementRunsOnceAndAppearsTwice) {
+TEST_P(Gather, RepeatedElementRunsOnceAndAppearsTwice) {
   std::atomic<int> calls{0};
   auto make = dagflow::delayed([&calls](int v) { ++calls; return std::vector<int>(3, v); }, "make");
   Delayed<std::vector<int>> x = make(7);
   auto all = dagflow::gather(std::vector<Delayed<std::vector<int>>>{x, x, x});
   const std::vector<std::vector<int>> expected(3, std::vector<int>(3, 7));
-  EXPECT_EQ(all.compute(), expected);
+  EXPECT_EQ(all.compute(options()), expected);
   EXPECT_EQ(calls.load(), 1);
 }
 
-TEST(Gather, NestedGathers) {
+TEST_P(Gather, NestedGathers) {
   auto sq = dagflow::delayed([](int a) { return a * a; }, "sq");
   std::vector<Delayed<std::vector<int>>> rows;
   for (int r = 0; r < 3; ++r) {
@@ -193,11 +206,13 @@ TEST(Gather, NestedGathers) {
     for (int c = 0; c < 4; ++c) row.push_back(sq(r * 4 + c));
     rows.push_back(dagflow::gather(row));
   }
-  const auto table = dagflow::gather(rows).compute();
+  const auto table = dagflow::gather(rows).compute(options());
   ASSERT_EQ(table.size(), 3u);
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c) EXPECT_EQ(table[r][c], (r * 4 + c) * (r * 4 + c));
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Gather);
 
 // --- Arguments ---------------------------------------------------------------------------------------
 
@@ -208,16 +223,18 @@ struct Scale {
   int operator()(int x) const { return x * factor; }
 };
 
-TEST(Arguments, FunctionPointersGenericLambdasAndFunctionObjects) {
+class Arguments : public dagflow_test::SchedulerTest {};
+
+TEST_P(Arguments, FunctionPointersGenericLambdasAndFunctionObjects) {
   auto sub = dagflow::delayed(&subtract, "subtract");
   auto generic = dagflow::delayed([](auto a, auto b) { return a * b; }, "mul");
   auto scale = dagflow::delayed(Scale{3}, "scale");
   Delayed<int> x = sub(10, 4);
-  EXPECT_EQ(scale(generic(x, x)).compute(), 108);
+  EXPECT_EQ(scale(generic(x, x)).compute(options()), 108);
   EXPECT_EQ(sub.name(), "subtract");
 }
 
-TEST(Arguments, VectorOfDelayedMixedWithPlainValues) {
+TEST_P(Arguments, VectorOfDelayedMixedWithPlainValues) {
   auto leaf = dagflow::delayed([](int i) { return i; }, "leaf");
   auto weighted = dagflow::delayed(
       [](const std::vector<int>& xs, int weight, const std::vector<int>& ys) {
@@ -225,68 +242,76 @@ TEST(Arguments, VectorOfDelayedMixedWithPlainValues) {
       },
       "weighted");
   std::vector<Delayed<int>> xs{leaf(5), leaf(6)}, ys{leaf(1)};
-  EXPECT_EQ(weighted(xs, 10, ys).compute(), 100);
-  EXPECT_EQ(weighted(std::vector<Delayed<int>>{}, 2, ys).compute(), -2);
+  EXPECT_EQ(weighted(xs, 10, ys).compute(options()), 100);
+  EXPECT_EQ(weighted(std::vector<Delayed<int>>{}, 2, ys).compute(options()), -2);
 }
 
-TEST(Arguments, VectorArgumentByValueMayBeModified) {
+TEST_P(Arguments, VectorArgumentByValueMayBeModified) {
   auto leaf = dagflow::delayed([](int i) { return i; }, "leaf");
   auto sorted = dagflow::delayed([](std::vector<int> xs) { std::sort(xs.begin(), xs.end()); return xs; }, "sort");
   std::vector<Delayed<int>> parts{leaf(3), leaf(1), leaf(2)};
-  EXPECT_EQ(sorted(parts).compute(), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(sorted(parts).compute(options()), (std::vector<int>{1, 2, 3}));
 }
 
-TEST(Arguments, PlainArgumentsAreCopiedAtCallTime) {
+TEST_P(Arguments, PlainArgumentsAreCopiedAtCallTime) {
   auto shout = dagflow::delayed([](const std::string& s) { return s + "!"; }, "shout");
   std::string text = "before";
   Delayed<std::string> d = shout(text);
   text = "after";
-  EXPECT_EQ(d.compute(), "before!");
+  EXPECT_EQ(d.compute(options()), "before!");
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Arguments);
 
 // --- void functions ------------------------------------------------------------------------------------
 
-TEST(VoidFunctions, GiveDelayedVoidAndRunOnCompute) {
+class VoidFunctions : public dagflow_test::SchedulerTest {};
+
+TEST_P(VoidFunctions, GiveDelayedVoidAndRunOnCompute) {
   std::atomic<int> total{0};
   auto add_to = dagflow::delayed([&total](int n) { total += n; }, "add_to");
   auto three = dagflow::delayed([] { return 3; }, "three");
   Delayed<void> v = add_to(three());
   static_assert(std::is_same_v<decltype(v), Delayed<void>>);
   EXPECT_EQ(total.load(), 0);
-  v.compute();
+  v.compute(options());
   EXPECT_EQ(total.load(), 3);
-  v.compute(sync_options);
-  EXPECT_EQ(total.load(), 6);
-  Delayed<void> p = v.persist();
+  v.compute(options());
+  EXPECT_EQ(total.load(), 6) << "and again";
+  Delayed<void> p = v.persist(options());
   EXPECT_EQ(total.load(), 9);
   EXPECT_TRUE(p.valid());
 }
 
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(VoidFunctions);
+
 // --- Move-only results -----------------------------------------------------------------------------------
 
-TEST(MoveOnly, UniquePtrFlowsIntoAByValueConsumer) {
+class MoveOnly : public dagflow_test::SchedulerTest {};
+
+TEST_P(MoveOnly, UniquePtrFlowsIntoAByValueConsumer) {
   auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
   auto twice = dagflow::delayed([](std::unique_ptr<int> p) { return *p * 2; }, "twice");
-  for (const auto& options : {sync_options, threads_options}) EXPECT_EQ(twice(make(21)).compute(options), 42);
+  EXPECT_EQ(twice(make(21)).compute(options()), 42);
 }
 
-TEST(MoveOnly, UniquePtrIsTheComputedResult) {
+TEST_P(MoveOnly, UniquePtrIsTheComputedResult) {
   auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
   auto bump = dagflow::delayed([](std::unique_ptr<int> p) { ++*p; return p; }, "bump");
-  std::unique_ptr<int> result = bump(bump(make(1))).compute();
+  std::unique_ptr<int> result = bump(bump(make(1))).compute(options());
   ASSERT_NE(result, nullptr);
   EXPECT_EQ(*result, 3);
 }
 
-TEST(MoveOnly, SeveralConstReferenceReaders) {
+TEST_P(MoveOnly, SeveralConstReferenceReaders) {
   auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
   auto read = dagflow::delayed([](const std::unique_ptr<int>& p, int k) { return *p + k; }, "read");
   Delayed<std::unique_ptr<int>> p = make(10);
-  auto [a, b, c] = dagflow::compute(read(p, 1), read(p, 2), read(p, 3));
+  auto [a, b, c] = dagflow::compute(options(), read(p, 1), read(p, 2), read(p, 3));
   EXPECT_EQ(a + b + c, 36);
 }
 
-TEST(MoveOnly, VectorOfUniquePtrsMovedIntoAByValueConsumer) {
+TEST_P(MoveOnly, VectorOfUniquePtrsMovedIntoAByValueConsumer) {
   auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
   auto total = dagflow::delayed(
       [](std::vector<std::unique_ptr<int>> ps) {
@@ -297,10 +322,19 @@ TEST(MoveOnly, VectorOfUniquePtrsMovedIntoAByValueConsumer) {
       "total");
   std::vector<Delayed<std::unique_ptr<int>>> parts;
   for (int i = 1; i <= 5; ++i) parts.push_back(make(i));
-  EXPECT_EQ(total(parts).compute(), 15);
+  EXPECT_EQ(total(parts).compute(options()), 15);
 }
 
-TEST(MoveOnly, TwoByValueReadersIsAClearErrorNotACrash) {
+TEST_P(MoveOnly, RequestingTheSameMoveOnlyOutputTwiceIsAUsageError) {
+  auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
+  Delayed<std::unique_ptr<int>> p = make(1);
+  EXPECT_THROW(dagflow::compute(options(), p, p), dagflow::UsageError);
+}
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(MoveOnly);
+
+// Sync-only: only the sync scheduler fixes which of the two readers runs first.
+TEST(MoveOnlyWithSync, TwoByValueReadersIsAClearErrorNotACrash) {
   auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
   auto take = dagflow::delayed([](std::unique_ptr<int> p) { return *p; }, "take");
   Delayed<std::unique_ptr<int>> p = make(1);
@@ -312,12 +346,6 @@ TEST(MoveOnly, TwoByValueReadersIsAClearErrorNotACrash) {
     EXPECT_NE(std::string(e.what()).find("not copyable"), std::string::npos) << e.what();
     EXPECT_THROW(e.rethrow_original(), dagflow::UsageError);
   }
-}
-
-TEST(MoveOnly, RequestingTheSameMoveOnlyOutputTwiceIsAUsageError) {
-  auto make = dagflow::delayed([](int n) { return std::make_unique<int>(n); }, "make");
-  Delayed<std::unique_ptr<int>> p = make(1);
-  EXPECT_THROW(dagflow::compute(p, p), dagflow::UsageError);
 }
 
 // --- Large results: copies and moves -------------------------------------------------------------
@@ -347,10 +375,9 @@ struct Big {
   long sum() const { return std::accumulate(data.begin(), data.end(), 0L); }
 };
 
-class LargeResults : public ::testing::TestWithParam<Scheduler> {
+class LargeResults : public dagflow_test::SchedulerTest {
  protected:
   void SetUp() override { Big::reset(); }
-  ComputeOptions options() const { return {.scheduler = GetParam()}; }
 };
 
 TEST_P(LargeResults, NotCopiedToConstReferenceConsumers) {
@@ -396,10 +423,21 @@ TEST_P(LargeResults, RequestingTheSameOutputTwiceCopiesOnce) {
   EXPECT_EQ(Big::copies.load(), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Schedulers, LargeResults, ::testing::Values(Scheduler::sync, Scheduler::threads),
-                         [](const auto& info) { return info.param == Scheduler::sync ? "sync" : "threads"; });
+TEST_P(LargeResults, ByValueReaderAmongConstReadersCopiesAtMostOnce) {
+  auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
+  auto sum = dagflow::delayed([](const Big& b) { return b.sum(); }, "sum");
+  auto take = dagflow::delayed([](Big b) { return static_cast<long>(b.data.size()); }, "take");
+  Delayed<Big> big = make(std::size_t{1000});
+  // The by-value reader may run before the others (it copies then), or last (it moves).
+  auto [d, e, f] = dagflow::compute(options(), sum(big), sum(big), take(big));
+  EXPECT_EQ(d + e + f, 3000);
+  EXPECT_LE(Big::copies.load(), 1);
+}
 
-TEST(LargeResultsOrder, ByValueLastReaderMovesWithSyncScheduler) {
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(LargeResults);
+
+// Sync-only (these two): which reader is last is known only for the sync scheduler's fixed order.
+TEST(LargeResultsWithSync, ByValueLastReaderMoves) {
   Big::reset();
   auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
   auto sum = dagflow::delayed([](const Big& b) { return b.sum(); }, "sum");
@@ -409,14 +447,9 @@ TEST(LargeResultsOrder, ByValueLastReaderMovesWithSyncScheduler) {
   auto [a, b, c] = dagflow::compute(sync_options, sum(big), sum(big), take(big));
   EXPECT_EQ(a + b + c, 3000);
   EXPECT_EQ(Big::copies.load(), 0);
-  Big::reset();
-  // With threads the by-value reader may run before the others, but it copies at most once.
-  auto [d, e, f] = dagflow::compute(threads_options, sum(big), sum(big), take(big));
-  EXPECT_EQ(d + e + f, 3000);
-  EXPECT_LE(Big::copies.load(), 1);
 }
 
-TEST(LargeResultsOrder, ByValueReaderThatIsNotLastCopies) {
+TEST(LargeResultsWithSync, ByValueReaderThatIsNotLastCopies) {
   Big::reset();
   auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
   auto sum = dagflow::delayed([](const Big& b) { return b.sum(); }, "sum");
@@ -431,40 +464,44 @@ TEST(LargeResultsOrder, ByValueReaderThatIsNotLastCopies) {
 
 // --- Constants are never consumed -------------------------------------------------------------------------
 
-TEST(Constants, PlainArgumentTakenByValueSurvivesRepeatedComputes) {
+class Constants : public dagflow_test::SchedulerTest {};
+
+TEST_P(Constants, PlainArgumentTakenByValueSurvivesRepeatedComputes) {
   auto keep = dagflow::delayed([](std::string s) { std::string mine = std::move(s); return mine + "!"; }, "keep");
   Delayed<std::string> d = keep(std::string("hello"));
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(d.compute(sync_options), "hello!");
-    EXPECT_EQ(d.compute(threads_options), "hello!");
+    EXPECT_EQ(d.compute(options()), "hello!");
+    EXPECT_EQ(d.compute(options()), "hello!") << "and again";
   }
 }
 
-TEST(Constants, ValueTakenByValueSurvivesRepeatedComputes) {
+TEST_P(Constants, ValueTakenByValueSurvivesRepeatedComputes) {
   auto pass = dagflow::delayed([](std::vector<int> v) { return v; }, "pass");
   Delayed<std::vector<int>> c = dagflow::value(std::vector<int>{1, 2, 3});
   Delayed<std::vector<int>> d = pass(c);
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(d.compute(), (std::vector<int>{1, 2, 3}));
-    EXPECT_EQ(c.compute(sync_options), (std::vector<int>{1, 2, 3})) << "the constant itself as the output";
+    EXPECT_EQ(d.compute(options()), (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(c.compute(options()), (std::vector<int>{1, 2, 3})) << "the constant itself as the output";
   }
 }
 
-TEST(Constants, ValueIsReadInPlaceByConstReferenceConsumers) {
+TEST_P(Constants, ValueIsReadInPlaceByConstReferenceConsumers) {
   auto sum = dagflow::delayed([](const Big& b) { return b.sum(); }, "sum");
   Delayed<Big> c = dagflow::value(Big(500));
   Big::reset();
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(sum(c).compute(), 500);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(sum(c).compute(options()), 500);
   EXPECT_EQ(Big::copies.load(), 0);
 }
 
-TEST(Constants, PersistedResultTakenByValueSurvivesRepeatedComputes) {
+TEST_P(Constants, PersistedResultTakenByValueSurvivesRepeatedComputes) {
   auto make = dagflow::delayed([](std::size_t n) { return Big(n); }, "make");
   auto drain = dagflow::delayed([](Big b) { Big mine = std::move(b); return mine.sum(); }, "drain");
-  Delayed<Big> p = make(std::size_t{50}).persist();
+  Delayed<Big> p = make(std::size_t{50}).persist(options());
   Delayed<long> d = drain(p);
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(d.compute(), 50);
-  EXPECT_EQ(p.compute().data.size(), 50u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(d.compute(options()), 50);
+  EXPECT_EQ(p.compute(options()).data.size(), 50u);
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Constants);
 
 }  // namespace

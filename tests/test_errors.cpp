@@ -1,5 +1,6 @@
 // Errors: a task's exception reaches the caller as a TaskError naming the task and carrying the
-// original; tasks not yet started are cancelled; misuse (empty Delayed, bad options) is a UsageError.
+// original; tasks not yet started are cancelled; misuse (empty Delayed, bad options) is a UsageError. On
+// every scheduler of support/schedulers.hpp, but for what only one scheduler shows.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,27 +14,17 @@
 
 #include <dagflow/dagflow.hpp>
 
+#include "support/schedulers.hpp"
+
 namespace {
 
 using dagflow::ComputeOptions;
 using dagflow::Delayed;
 using dagflow::Scheduler;
 
-const ComputeOptions sync_options{.scheduler = Scheduler::sync};
-const ComputeOptions threads_options{.scheduler = Scheduler::threads};
-
-class SchedulerTest : public ::testing::TestWithParam<Scheduler> {
- protected:
-  ComputeOptions options() const { return {.scheduler = GetParam()}; }
-};
-
-std::string scheduler_name(const ::testing::TestParamInfo<Scheduler>& info) {
-  return info.param == Scheduler::sync ? "sync" : "threads";
-}
-
 // --- TaskError ----------------------------------------------------------------------------------------------
 
-using TaskErrors = SchedulerTest;
+class TaskErrors : public dagflow_test::SchedulerTest {};
 
 TEST_P(TaskErrors, NamesTheKeyAndCarriesTheOriginal) {
   auto inc = dagflow::delayed([](int a) { return a + 1; }, "inc");
@@ -163,12 +154,12 @@ TEST_P(TaskErrors, ManyFailingTasksGiveOneErrorAndNoHang) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Schedulers, TaskErrors, ::testing::Values(Scheduler::sync, Scheduler::threads),
-                         scheduler_name);
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(TaskErrors);
 
 // --- Cancellation ---------------------------------------------------------------------------------------------
 
-TEST(Cancellation, SyncSchedulerRunsNothingAfterTheFailure) {
+// Sync-only: which tasks ran before the failure is known only for the sync scheduler's fixed order.
+TEST(CancellationWithSync, NothingRunsAfterTheFailure) {
   std::atomic<int> before{0}, after{0};
   auto count_before = dagflow::delayed([&before](int i) { ++before; return i; }, "before");
   auto count_after = dagflow::delayed([&after](int i) { ++after; return i; }, "after");
@@ -176,12 +167,14 @@ TEST(Cancellation, SyncSchedulerRunsNothingAfterTheFailure) {
   // The sync scheduler runs the plan's order: the list's elements in order, each after its inputs.
   std::vector<Delayed<int>> parts{count_before(0), count_before(1), boom(2)};
   for (int i = 0; i < 100; ++i) parts.push_back(count_after(i));
-  EXPECT_THROW(dagflow::gather(parts).compute(sync_options), dagflow::TaskError);
+  EXPECT_THROW(dagflow::gather(parts).compute(ComputeOptions{.scheduler = Scheduler::sync}), dagflow::TaskError);
   EXPECT_EQ(before.load(), 2);
   EXPECT_EQ(after.load(), 0);
 }
 
-TEST(Cancellation, ThreadsSchedulerNeverStartsTheSuccessorsOfAFailedTask) {
+class Cancellation : public dagflow_test::SchedulerTest {};
+
+TEST_P(Cancellation, SuccessorsOfAFailedTaskNeverStart) {
   std::atomic<int> runs{0};
   auto inc = dagflow::delayed([&runs](int a) { ++runs; return a + 1; }, "inc");
   auto boom = dagflow::delayed([](int) -> int { throw std::runtime_error("boom"); }, "boom");
@@ -190,17 +183,19 @@ TEST(Cancellation, ThreadsSchedulerNeverStartsTheSuccessorsOfAFailedTask) {
   for (int i = 0; i < 1000; ++i) chain = inc(chain);
   std::vector<Delayed<int>> fan;
   for (int i = 0; i < 200; ++i) fan.push_back(inc(bad));
-  for (const int workers : {0, 1, 2}) {
+  for (int repeat = 0; repeat < 3; ++repeat) {
     try {
-      chain.compute(ComputeOptions{.workers = workers});
+      chain.compute(options());
       FAIL() << "expected a TaskError";
     } catch (const dagflow::TaskError& e) {
       EXPECT_EQ(e.key(), bad.key());
     }
-    EXPECT_THROW(dagflow::compute(fan, ComputeOptions{.workers = workers}), dagflow::TaskError);
+    EXPECT_THROW(dagflow::compute(fan, options()), dagflow::TaskError);
   }
   EXPECT_EQ(runs.load(), 0);
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Cancellation);
 
 // Tells a waiting task when another task has failed.
 class FailureSignal : public dagflow::Callback {
@@ -213,7 +208,9 @@ class FailureSignal : public dagflow::Callback {
   std::atomic<int> starts{0};
 };
 
-TEST(Cancellation, ThreadsSchedulerCancelsIndependentTasksNotYetStarted) {
+// Threads-only: it takes two tasks running at once (the gate waiting while the other one fails) to see a
+// task that is independent of the failure cancelled; the sync scheduler runs one task at a time.
+TEST(CancellationWithThreads, IndependentTasksNotYetStartedAreCancelled) {
   if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "needs two threads running at once";
   FailureSignal signal;
   std::atomic<bool> gate_saw_failure{false};
@@ -233,7 +230,8 @@ TEST(Cancellation, ThreadsSchedulerCancelsIndependentTasksNotYetStarted) {
   Delayed<int> chain = gate();
   for (int i = 0; i < 500; ++i) chain = inc(chain);
   auto both = dagflow::gather(std::vector<Delayed<int>>{chain, boom()});
-  EXPECT_THROW(both.compute(ComputeOptions{.workers = 2, .callback = &signal}), dagflow::TaskError);
+  EXPECT_THROW(both.compute(ComputeOptions{.scheduler = Scheduler::threads, .workers = 2, .callback = &signal}),
+               dagflow::TaskError);
   ASSERT_TRUE(gate_saw_failure.load()) << "the failing task never ran while the gate waited";
   EXPECT_EQ(after_gate.load(), 0);
   EXPECT_EQ(signal.starts.load(), 2) << "only the gate and the failing task started";
@@ -259,22 +257,27 @@ TEST(EmptyDelayed, AsAnArgumentNamesTheFunction) {
   EXPECT_EQ(good.compute(), 3) << "a failed call leaves its good arguments intact";
 }
 
-TEST(EmptyDelayed, ComputedPersistedOrInspected) {
+class EmptyDelayedComputed : public dagflow_test::SchedulerTest {};
+
+TEST_P(EmptyDelayedComputed, PersistedOrInspectedIsAUsageError) {
   Delayed<int> empty;
   Delayed<int> good = dagflow::value(1);
-  EXPECT_THROW(empty.compute(), dagflow::UsageError);
-  EXPECT_THROW(empty.compute(sync_options), dagflow::UsageError);
-  EXPECT_THROW(empty.persist(), dagflow::UsageError);
+  EXPECT_THROW(empty.compute(options()), dagflow::UsageError);
+  EXPECT_THROW(empty.compute(), dagflow::UsageError) << "with the default options too";
+  EXPECT_THROW(empty.persist(options()), dagflow::UsageError);
   EXPECT_THROW(empty.key(), dagflow::UsageError);
   EXPECT_THROW(empty.name(), dagflow::UsageError);
-  EXPECT_THROW(dagflow::compute(good, empty), dagflow::UsageError);
-  EXPECT_THROW(dagflow::compute(std::vector<Delayed<int>>{good, empty}), dagflow::UsageError);
+  EXPECT_THROW(dagflow::compute(options(), good, empty), dagflow::UsageError);
+  EXPECT_THROW(dagflow::compute(std::vector<Delayed<int>>{good, empty}, options()), dagflow::UsageError);
   EXPECT_THROW(dagflow::gather(std::vector<Delayed<int>>{empty}), dagflow::UsageError);
   EXPECT_THROW(dagflow::gather(good, empty), dagflow::UsageError);
   Delayed<void> empty_void;
-  EXPECT_THROW(empty_void.compute(), dagflow::UsageError);
+  EXPECT_THROW(empty_void.compute(options()), dagflow::UsageError);
 }
 
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(EmptyDelayedComputed);
+
+// Threads-only: workers is the threads scheduler's option (the sync scheduler ignores it).
 TEST(Options, NegativeWorkersIsAUsageError) {
   std::atomic<int> runs{0};
   auto inc = dagflow::delayed([&runs](int a) { ++runs; return a + 1; }, "inc");
@@ -304,7 +307,9 @@ struct Fragile {
   Fragile& operator=(const Fragile&) = default;
 };
 
-TEST(Building, ThrowingConstantLeavesTheGraphIntact) {
+class Building : public dagflow_test::SchedulerTest {};
+
+TEST_P(Building, ThrowingConstantLeavesTheGraphIntact) {
   auto add = dagflow::delayed([](int a, Fragile f) { return a + f.value; }, "add");
   auto inc = dagflow::delayed([](int a) { return a + 1; }, "inc");
   Delayed<int> x = inc(1);
@@ -313,12 +318,12 @@ TEST(Building, ThrowingConstantLeavesTheGraphIntact) {
   EXPECT_THROW(add(x, five), std::bad_alloc);  // the reference taken on x is given back
   Fragile::fail = false;
   Delayed<int> y = add(x, five);
-  EXPECT_EQ(x.compute(), 2);
-  EXPECT_EQ(y.compute(), 7);
+  EXPECT_EQ(x.compute(options()), 2);
+  EXPECT_EQ(y.compute(options()), 7);
   // Copying the constant for a by-value parameter happens at run time: a failure there is a task's.
   Fragile::fail = true;
   try {
-    y.compute();
+    y.compute(options());
     FAIL() << "expected a TaskError";
   } catch (const dagflow::TaskError& e) {
     EXPECT_EQ(e.key(), y.key());
@@ -326,5 +331,7 @@ TEST(Building, ThrowingConstantLeavesTheGraphIntact) {
   }
   Fragile::fail = false;
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(Building);
 
 }  // namespace

@@ -1,9 +1,12 @@
-// The low-level TaskGraph API: custom graphs of string keys, checked with Boost.Graph.
+// The low-level TaskGraph API: custom graphs of string keys, checked with Boost.Graph. What computes runs
+// on every scheduler of support/schedulers.hpp.
 #include <dagflow/dagflow.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <string>
+
+#include "support/schedulers.hpp"
 
 namespace {
 
@@ -20,28 +23,40 @@ TaskGraph course_graph() {
   return graph;
 }
 
-TEST(TaskGraph, ComputesARequestedKey) {
+class TaskGraphCompute : public dagflow_test::SchedulerTest {};
+
+TEST_P(TaskGraphCompute, ComputesARequestedKey) {
   const TaskGraph graph = course_graph();
-  EXPECT_EQ(dagflow::get<int>(graph, "z"), 12);
-  EXPECT_EQ(dagflow::get<int>(graph, "y"), 2);
-  EXPECT_EQ(dagflow::get<int>(graph, "z", {.scheduler = dagflow::Scheduler::sync}), 12);
+  EXPECT_EQ(dagflow::get<int>(graph, "z", options()), 12);
+  EXPECT_EQ(dagflow::get<int>(graph, "y", options()), 2);
+  EXPECT_EQ(dagflow::get<int>(graph, "z", options()), 12) << "and again";
 }
 
-TEST(TaskGraph, SeveralKeysShareOneRun) {
+TEST_P(TaskGraphCompute, SeveralKeysShareOneRun) {
   std::atomic<int> runs{0};
   TaskGraph graph;
   graph.add("a", [&runs] { return ++runs, 5; });
   graph.add("b", [](int a) { return a * 2; }, {"a"});
   graph.add("c", [](int a) { return a * 3; }, {"a"});
-  EXPECT_EQ(dagflow::get<int>(graph, std::vector<std::string>{"b", "c", "b"}), (std::vector<int>{10, 15, 10}));
+  EXPECT_EQ(dagflow::get<int>(graph, std::vector<std::string>{"b", "c", "b"}, options()), (std::vector<int>{10, 15, 10}));
   EXPECT_EQ(runs.load(), 1);
 }
 
-TEST(TaskGraph, RunsOnlyWhatTheKeysNeed) {
+TEST_P(TaskGraphCompute, KeysAsABracedListAsTheGuideWritesThem) {
+  TaskGraph graph;
+  graph.add_value("x", 1);
+  graph.add("y", [](int x) { return x + 1; }, {"x"});
+  // Two string literals could also build one std::string (from a pair of pointers): the braced list
+  // must still mean two keys.
+  EXPECT_EQ(dagflow::get<int>(graph, {"y", "x"}, options()), (std::vector<int>{2, 1}));
+  EXPECT_EQ(dagflow::get<int>(graph, {"y"}, options()), (std::vector<int>{2}));
+}
+
+TEST_P(TaskGraphCompute, RunsOnlyWhatTheKeysNeed) {
   std::atomic<int> unrelated{0};
   TaskGraph graph = course_graph();
   graph.add("unrelated", [&unrelated] { return ++unrelated; });
-  EXPECT_EQ(dagflow::get<int>(graph, "z"), 12);
+  EXPECT_EQ(dagflow::get<int>(graph, "z", options()), 12);
   EXPECT_EQ(unrelated.load(), 0);
 }
 
@@ -52,10 +67,10 @@ TEST(TaskGraph, KeysAreTheTaskKeys) {
   EXPECT_EQ(graph.dependencies("z"), (std::vector<std::string>{"y", "ten"}));
 }
 
-TEST(TaskGraph, FeedsDelayedCode) {
+TEST_P(TaskGraphCompute, FeedsDelayedCode) {
   const TaskGraph graph = course_graph();
   auto twice = dagflow::delayed([](int v) { return 2 * v; }, "twice");
-  EXPECT_EQ(twice(dagflow::to_delayed<int>(graph, "z")).compute(), 24);
+  EXPECT_EQ(twice(dagflow::to_delayed<int>(graph, "z")).compute(options()), 24);
 }
 
 TEST(TaskGraph, MissingDependencyNamesBothKeys) {
@@ -107,11 +122,11 @@ TEST(TaskGraph, SelfDependencyIsACycle) {
   }
 }
 
-TEST(TaskGraph, CycleOutsideWhatIsNeededDoesNotMatter) {
+TEST_P(TaskGraphCompute, CycleOutsideWhatIsNeededDoesNotMatter) {
   TaskGraph graph = course_graph();
   graph.add("p", [](int q) { return q; }, {"q"});
   graph.add("q", [](int p) { return p; }, {"p"});
-  EXPECT_EQ(dagflow::get<int>(graph, "z"), 12);
+  EXPECT_EQ(dagflow::get<int>(graph, "z", options()), 12);
 }
 
 TEST(TaskGraph, TypeMismatchIsAGraphError) {
@@ -135,12 +150,12 @@ TEST(TaskGraph, BadAdditionsAreUsageErrors) {
   EXPECT_THROW(graph.add("y", [](int a, int b) { return a + b; }, {"x"}), dagflow::UsageError);
 }
 
-TEST(TaskGraph, TaskExceptionNamesTheKey) {
+TEST_P(TaskGraphCompute, TaskExceptionNamesTheKey) {
   TaskGraph graph;
   graph.add_value("x", 1);
   graph.add("boom", [](int) -> int { throw std::out_of_range("index 7"); }, {"x"});
   try {
-    dagflow::get<int>(graph, "boom");
+    dagflow::get<int>(graph, "boom", options());
     FAIL() << "expected TaskError";
   } catch (const dagflow::TaskError& e) {
     EXPECT_EQ(e.key(), "boom");
@@ -148,14 +163,16 @@ TEST(TaskGraph, TaskExceptionNamesTheKey) {
   }
 }
 
-TEST(TaskGraph, LongChainOfKeys) {
+TEST_P(TaskGraphCompute, LongChainOfKeys) {
   TaskGraph graph;
   constexpr int n = 20000;
   std::vector<std::string> keys;
   for (int i = 0; i <= n; ++i) keys.push_back(std::to_string(i));
   graph.add_value(keys[0], 0);
   for (int i = 1; i <= n; ++i) graph.add(keys[i], [](int v) { return v + 1; }, {keys[i - 1]});
-  EXPECT_EQ(dagflow::get<int>(graph, keys[n]), n);
+  EXPECT_EQ(dagflow::get<int>(graph, keys[n], options()), n);
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(TaskGraphCompute);
 
 }  // namespace

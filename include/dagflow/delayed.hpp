@@ -66,6 +66,11 @@ struct ArgTraits<std::vector<Delayed<U>>> {
 template <class A>
 using ArgSpec = typename ArgTraits<std::remove_cvref_t<A>>::Spec;
 
+/// A Delayed<void> or a vector of them: an argument with no value to pass to the function.
+template <class A>
+inline constexpr bool is_void_delayed = std::is_same_v<std::remove_cvref_t<A>, Delayed<void>> ||
+                                        std::is_same_v<std::remove_cvref_t<A>, std::vector<Delayed<void>>>;
+
 template <class A>
 concept plain_argument = std::is_same_v<ArgSpec<A>, ConstArg<std::decay_t<A>>>;
 
@@ -184,6 +189,9 @@ class DelayedFunction {
   /// Throws UsageError when a Delayed argument is empty.
   template <class... Args>
   auto operator()(Args&&... args) const {
+    static_assert((!detail::is_void_delayed<Args> && ...),
+                  "dagflow::delayed: a Delayed<void> cannot be an argument: its task returns no value to pass. "
+                  "Make that task return a value, or compute it before this call.");
     using Specs = std::tuple<detail::ArgSpec<Args>...>;
     using Call = detail::CallWithSpecs<F, Specs, std::index_sequence_for<Args...>>;
     static_assert(Call::invocable,

@@ -1,5 +1,5 @@
-// Helpers shared by the Bag test suites: scheduler options, a callback that counts tasks by name, an
-// element type that counts its copies, and the course's five words.
+// Helpers shared by the Bag test suites: a callback that counts tasks by name, an element type that counts
+// its copies, and the course's five words. (The schedulers they run on are in schedulers.hpp.)
 #pragma once
 
 #include <atomic>
@@ -11,12 +11,6 @@
 #include <dagflow/bag.hpp>
 
 namespace bag_test {
-
-inline const dagflow::ComputeOptions sync_options{.scheduler = dagflow::Scheduler::sync};
-inline const dagflow::ComputeOptions threads_options{.scheduler = dagflow::Scheduler::threads, .workers = 4};
-
-/// Both schedulers, for tests that must agree between them.
-inline std::vector<dagflow::ComputeOptions> both_schedulers() { return {sync_options, threads_options}; }
 
 /// Counts the tasks a run executes, by task name.
 class TaskCounter : public dagflow::Callback {

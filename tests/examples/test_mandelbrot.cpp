@@ -19,13 +19,14 @@
 
 #include <dagflow/dagflow.hpp>
 
-#include "../examples/mandelbrot/bounding_box.hpp"
-#include "../examples/mandelbrot/colormap.hpp"
-#include "../examples/mandelbrot/escape_time.hpp"
-#include "../examples/mandelbrot/escape_time_simd.hpp"
-#include "../examples/mandelbrot/image.hpp"
-#include "../examples/mandelbrot/parse_complex.hpp"
-#include "run_example.hpp"
+#include "mandelbrot/bounding_box.hpp"
+#include "mandelbrot/colormap.hpp"
+#include "mandelbrot/escape_time.hpp"
+#include "mandelbrot/escape_time_simd.hpp"
+#include "mandelbrot/image.hpp"
+#include "mandelbrot/parse_complex.hpp"
+#include "support/run_example.hpp"
+#include "support/schedulers.hpp"
 
 namespace {
 
@@ -40,13 +41,13 @@ const BoundingBox small_case{96, 80, -1.1195 + 0.2718i, 0.005 + 0.004i};
 const BoundingBox odd_case{101, 67, -0.75 + 0.1i, 0.5 + 0.3i};  // sizes no tile count divides
 
 // The example's graph: one compute_tile task per tile, one assemble task.
-Image tiled(const BoundingBox& box, int n, int max_iter, const Fractal& fractal, dagflow::Scheduler scheduler) {
+Image tiled(const BoundingBox& box, int n, int max_iter, const Fractal& fractal, const dagflow::ComputeOptions& options) {
   const auto compute_tile_p = dagflow::delayed(compute_tile, "compute_tile");
   const auto assemble_p = dagflow::delayed(assemble, "assemble");
   const std::vector<Tile> tiles = box.split(n);
   std::vector<dagflow::Delayed<Image>> parts;
   for (const Tile& tile : tiles) parts.push_back(compute_tile_p(box, tile, max_iter, fractal));
-  return assemble_p(box.width, box.height, tiles, parts).compute({.scheduler = scheduler, .workers = 2});
+  return assemble_p(box.width, box.height, tiles, parts).compute(options);
 }
 
 // --- the kernel ---------------------------------------------------------------------------------------------
@@ -143,24 +144,24 @@ TEST(BoundingBox, ValidateNamesBadSizes) {
 
 // --- tiles: the assembled tiles are the untiled image, exactly ----------------------------------------------
 
-class Tiling : public ::testing::TestWithParam<int> {};
+// param(): n, for n x n tiles; on every scheduler of support/schedulers.hpp.
+class Tiling : public dagflow_test::SchedulerTestWith<int> {};
 
 TEST_P(Tiling, TiledEqualsUntiled) {
-  const int n = GetParam();
+  const int n = param();
   for (const BoundingBox& box : {small_case, odd_case}) {
     const Image whole = compute_tile(box, box.whole(), 300, {});
-    EXPECT_EQ(tiled(box, n, 300, {}, dagflow::Scheduler::threads), whole) << box.width << "x" << box.height;
-    EXPECT_EQ(tiled(box, n, 300, {}, dagflow::Scheduler::sync), whole) << box.width << "x" << box.height;
+    EXPECT_EQ(tiled(box, n, 300, {}, options()), whole) << box.width << "x" << box.height;
   }
 }
 
 TEST_P(Tiling, JuliaTiledEqualsUntiled) {
   const BoundingBox box{90, 61, 0.0, 4.0 + 3.0i};
   const Fractal julia = Fractal::julia_set(-0.8 + 0.156i);
-  EXPECT_EQ(tiled(box, GetParam(), 200, julia, dagflow::Scheduler::threads), compute_tile(box, box.whole(), 200, julia));
+  EXPECT_EQ(tiled(box, param(), 200, julia, options()), compute_tile(box, box.whole(), 200, julia));
 }
 
-INSTANTIATE_TEST_SUITE_P(Mandelbrot, Tiling, ::testing::Values(1, 2, 3, 4, 7));
+DAGFLOW_TEST_ON_EVERY_SCHEDULER_WITH(Tiling, ::testing::Values(1, 2, 3, 4, 7));
 
 TEST(Assemble, RejectsTilesThatDoNotFit) {
   const std::vector<Tile> tiles = small_case.split(2);

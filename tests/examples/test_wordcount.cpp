@@ -11,6 +11,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -23,10 +24,11 @@
 #include <dagflow/bag_io.hpp>
 #include <dagflow/dagflow.hpp>
 
-#include "../examples/wordcount/pipeline.hpp"
-#include "../examples/wordcount/serial_count.hpp"
-#include "../examples/wordcount/words.hpp"
-#include "run_example.hpp"
+#include "wordcount/pipeline.hpp"
+#include "wordcount/serial_count.hpp"
+#include "wordcount/words.hpp"
+#include "support/run_example.hpp"
+#include "support/schedulers.hpp"
 
 namespace {
 
@@ -120,6 +122,8 @@ dagflow::Bag<WordCount> word_counts(const std::vector<fs::path>& files, std::opt
   return wordcount::course_word_counts(dagflow::bag::read_text(files, read));
 }
 
+// The small text runs on every scheduler of support/schedulers.hpp; the real texts, which take seconds,
+// on these two (two workers: parallel even on a two-core machine).
 const dagflow::ComputeOptions sync_run{.scheduler = dagflow::Scheduler::sync};
 const dagflow::ComputeOptions two_workers{.scheduler = dagflow::Scheduler::threads, .workers = 2};
 
@@ -325,17 +329,22 @@ TEST_F(SmallText, PipelinesAndSerialLoopMatchTheReference) {
   const Reference ref = reference_count({file_});
   // One partition; and blocks of 7 bytes, so that lines start and end in other blocks than theirs.
   for (std::optional<std::size_t> blocksize : {std::optional<std::size_t>{}, std::optional<std::size_t>{7}}) {
-    for (const auto& options : {sync_run, two_workers}) {
+    for (const auto& scheduler : dagflow_test::schedulers()) {
       SCOPED_TRACE(blocksize ? "blocksize 7" : "one partition");
-      expect_matches_reference({file_}, ref, blocksize, options);
+      SCOPED_TRACE(scheduler.name);
+      expect_matches_reference({file_}, ref, blocksize, scheduler.options);
     }
   }
 }
 
 TEST_F(SmallText, TopKeepsTiesInOrderOfFirstAppearance) {
-  const auto summary = wordcount::summarize(word_counts({file_}, 5, Pipeline::blocks), 4).compute(two_workers);
-  // the and stop occur 3 times; don't, caf and internationalization twice, don't first.
-  EXPECT_EQ(summary.top, (std::vector<WordCount>{{"the", 3}, {"stop", 3}, {"don't", 2}, {"caf", 2}}));
+  for (const auto& scheduler : dagflow_test::schedulers()) {
+    const auto summary =
+        wordcount::summarize(word_counts({file_}, 5, Pipeline::blocks), 4).compute(scheduler.options);
+    // the and stop occur 3 times; don't, caf and internationalization twice, don't first.
+    EXPECT_EQ(summary.top, (std::vector<WordCount>{{"the", 3}, {"stop", 3}, {"don't", 2}, {"caf", 2}}))
+        << scheduler.name;
+  }
 }
 
 TEST_F(SmallText, EmptyFilesAndFilesWithoutWordsCountNothing) {
@@ -418,12 +427,15 @@ struct Novel {
 };
 
 // Counted independently with LC_ALL=C tr 'A-Z' 'a-z' < FILE | grep -oE "[a-z0-9']+" | sort | uniq -c
-// (the texts are the fixed Project Gutenberg files listed in ../shared/data/SOURCES.md).
+// (the texts are the fixed Project Gutenberg files listed in SOURCES.md of DAGFLOW_SHARED_DATA_DIR).
 const Novel novels[] = {
     {"war_and_peace.txt", 586885, 17703, {{"the", 34721}, {"and", 22305}, {"to", 16755}}},
     {"moby_dick.txt", 222629, 17352, {{"the", 14718}, {"of", 6743}, {"and", 6518}}},
     {"great_expectations.txt", 192136, 11024, {{"the", 8321}, {"and", 7166}, {"i", 6666}}},
 };
+
+// GoogleTest shows a parameter with this (instead of its bytes) in test names and failures.
+void PrintTo(const Novel& novel, std::ostream* out) { *out << novel.file; }
 
 class Novels : public ::testing::TestWithParam<Novel> {
  protected:

@@ -20,8 +20,9 @@
 #include <dagflow/bag.hpp>
 #include <dagflow/dagflow.hpp>
 
-#include "../examples/pi/calc_pi.hpp"
-#include "run_example.hpp"
+#include "pi/calc_pi.hpp"
+#include "support/run_example.hpp"
+#include "support/schedulers.hpp"
 
 namespace {
 
@@ -133,26 +134,30 @@ dagflow::Delayed<double> delayed_pi(std::uint64_t samples, std::uint64_t tasks) 
   return dagflow::delayed(mean, "mean")(estimates);
 }
 
-TEST(PiGraph, DelayedEqualsThePlainLoopExactly) {
+// On every scheduler of support/schedulers.hpp.
+class PiGraph : public dagflow_test::SchedulerTest {};
+
+TEST_P(PiGraph, DelayedEqualsThePlainLoopExactly) {
   const double expected = serial_pi(20'000, 10);
   const auto pi_p = delayed_pi(20'000, 10);
-  EXPECT_EQ(pi_p.compute({.scheduler = dagflow::Scheduler::threads, .workers = 2}), expected);
-  EXPECT_EQ(pi_p.compute({.scheduler = dagflow::Scheduler::threads, .workers = 1}), expected);
-  EXPECT_EQ(pi_p.compute({.scheduler = dagflow::Scheduler::sync}), expected);
+  EXPECT_EQ(pi_p.compute(options()), expected);
+  EXPECT_EQ(pi_p.compute(options()), expected) << "and again";
   const std::string dot = pi_p.to_dot();
   EXPECT_NE(dot.find("calc_pi"), std::string::npos);
   EXPECT_NE(dot.find("mean"), std::string::npos);
 }
 
-TEST(PiGraph, BagVersionGivesTheSameMean) {
+TEST_P(PiGraph, BagVersionGivesTheSameMean) {
   // from_sequence(repeat(N, 24)).map(calc_pi).mean(), with task numbers picking the random streams.
   std::vector<std::uint64_t> task_numbers(24);
   for (std::uint64_t task = 0; task < 24; ++task) task_numbers[task] = task;
   const auto pi_p = dagflow::bag::from_sequence(task_numbers)
                         .map([](std::uint64_t task) { return calc_pi(20'000, seed, task); })
                         .mean();
-  EXPECT_NEAR(pi_p.compute({.workers = 2}), serial_pi(20'000, 24), 1e-14);
+  EXPECT_NEAR(pi_p.compute(options()), serial_pi(20'000, 24), 1e-14);
 }
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(PiGraph);
 
 // --- the program --------------------------------------------------------------------------------------------
 
