@@ -111,15 +111,20 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"Render the Mandelbrot set (or a Julia set) in tiles computed by dagflow tasks."};
-  app.add_option("--width", o.width, "Image width in pixels")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--height", o.height, "Image height in pixels")->capture_default_str()->check(CLI::PositiveNumber);
+  // Limits stated in --help and in the messages: at most 16384 x 16384 pixels (1 GiB of iteration counts).
+  app.add_option("--width", o.width, "Image width in pixels, 1 to 16384")->capture_default_str()->check(CLI::Range(1, 16384));
+  app.add_option("--height", o.height, "Image height in pixels, 1 to 16384")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16384));
   auto* center = app.add_option("--center", o.center, "Centre of the image, e.g. -1.1195+0.2718i")->capture_default_str();
   auto* extent = app.add_option("--extent", o.extent, "Width + height*i of the plane covered")->capture_default_str();
-  app.add_option("--max-iter", o.max_iter, "Iterations before a point counts as inside the set")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--max-iter", o.max_iter, "Iterations before a point counts as inside the set, 1 to 10^9")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000'000));
   app.add_option("--julia", o.julia, "Render the Julia set of this constant c instead, e.g. -0.8+0.156i");
-  app.add_option("--tiles", o.tiles, "Split the image into N x N tiles, one task each")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--tiles", o.tiles, "Split the image into N x N tiles, one task each; N from 1 to 1024")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   app.add_option("--workers", o.workers, "Worker threads; 0 uses all cores")->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_flag("--simd", o.simd, "Use the vectorised kernel (same pixel values)");
   app.add_flag("--serial", o.serial, "Compute the whole image in one plain call instead of tiled tasks");

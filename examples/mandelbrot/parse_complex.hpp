@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <complex>
 #include <stdexcept>
 #include <string>
@@ -25,11 +26,9 @@ inline bool parse_part(const std::string& text, bool unit_allowed, double& out) 
   const auto [end, error] = std::from_chars(first, last, out);
   return error == std::errc() && end == last;
 }
-}  // namespace detail
 
-/// Parses "a", "bi", "a+bi" or "a-bi" (the unit may be i or j; spaces are ignored), e.g.
-/// "-1.1195+0.2718i". Throws std::invalid_argument quoting the text when it is not such a number.
-inline std::complex<double> parse_complex(const std::string& text) {
+// The number `text` spells, finite or not (see parse_complex).
+inline std::complex<double> parse_complex_text(const std::string& text) {
   std::string s = text;
   s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
   const auto fail = [&text]() -> std::complex<double> {
@@ -51,6 +50,18 @@ inline std::complex<double> parse_complex(const std::string& text) {
   if (split == std::string::npos) return detail::parse_part(s, true, im) ? std::complex<double>(0, im) : fail();
   if (!detail::parse_part(s.substr(0, split), false, re) || !detail::parse_part(s.substr(split), true, im)) return fail();
   return {re, im};
+}
+
+}  // namespace detail
+
+/// Parses "a", "bi", "a+bi" or "a-bi" (the unit may be i or j; spaces are ignored), e.g.
+/// "-1.1195+0.2718i". Throws std::invalid_argument quoting the text when it is not such a number, or
+/// when a part is not finite ("nan", "inf": from_chars reads them, but no picture has such a point).
+inline std::complex<double> parse_complex(const std::string& text) {
+  const std::complex<double> z = detail::parse_complex_text(text);
+  if (!std::isfinite(z.real()) || !std::isfinite(z.imag()))
+    throw std::invalid_argument("'" + text + "' is not a finite complex number (nan and inf are not allowed)");
+  return z;
 }
 
 }  // namespace mandelbrot

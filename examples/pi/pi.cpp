@@ -103,9 +103,14 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"Estimate pi by Monte-Carlo sampling in dagflow tasks (the course's calc_pi)."};
-  app.add_option("-n,--samples", o.samples, "Random points per task")->capture_default_str()->check(CLI::PositiveNumber);
-  auto* tasks = app.add_option("-t,--tasks", o.tasks, "Number of calc_pi tasks (default 10; 24 with --bag, as the course)")
-                    ->check(CLI::PositiveNumber);
+  // Limits a person can read in --help and in the message, and that refuse what would run for days
+  // (10^12 samples take about three hours per core) or not fit in memory, before anything starts.
+  app.add_option("-n,--samples", o.samples, "Random points per task, 1 to 10^12")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
+  auto* tasks =
+      app.add_option("-t,--tasks", o.tasks, "Number of calc_pi tasks, 1 to 10^6 (default 10; 24 with --bag, as the course)")
+          ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
   app.add_option("-w,--workers", o.workers, "Worker threads; 0 uses all cores")->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_option("-s,--seed", o.seed, "Seed; task i draws from PCG streams picked by (seed, i)")->capture_default_str();
   app.add_option("-g,--graph", o.graph, "Draw the task graph to FILE (.dot; .svg/.png/.pdf need Graphviz's dot)");

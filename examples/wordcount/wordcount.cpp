@@ -100,11 +100,20 @@ int main(int argc, char** argv) {
                "words and of distinct words. A word is a run of [a-z0-9'] after lower-casing ASCII letters."};
   app.add_option("files", o.files, "Text files or glob patterns ('books/*.txt'); .gz files are decompressed")
       ->required();
-  app.add_option("-n,--top", o.top, "How many of the most frequent words to print")->capture_default_str();
+  // CLI11 reads "-1" into an unsigned as its largest value, so the ranges also catch negative numbers.
+  app.add_option("-n,--top", o.top, "How many of the most frequent words to print, 0 to 10^6")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}));
   app.add_option("-b,--blocksize", o.blocksize,
-                 "Bytes per partition (e.g. 4MiB, 512k); 0: one partition per file. Default: about four "
-                 "partitions per worker, from 1 to 12 MiB")
-      ->transform(CLI::AsSizeValue(false));
+                 "Bytes per partition (e.g. 4MiB, 512k), at most 1TiB; 0: one partition per file. Default: "
+                 "about four partitions per worker, from 1 to 12 MiB")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            return text.find('-') == std::string::npos ? std::string() : "blocksize cannot be negative: " + text;
+          },
+          "SIZE", "non-negative"))
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 40));
   app.add_option("-w,--workers", o.workers, "Worker threads; 0 uses all cores")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -258,6 +258,19 @@ TEST(ParseComplex, ReadsPythonAndMathNotation) {
   EXPECT_EQ(parse_complex("1-i"), 1.0 - 1i);
 }
 
+TEST(ParseComplex, RejectsNanAndInfinity) {
+  // std::from_chars reads "nan" and "inf", so without a check they would reach the kernel and draw nonsense.
+  for (const char* text : {"nan", "inf", "-inf", "nan+1i", "1+nani", "inf+infi", "infi"}) {
+    EXPECT_THROW(parse_complex(text), std::invalid_argument) << text;
+  }
+  try {
+    parse_complex("nan");
+    ADD_FAILURE() << "nan accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("not a finite complex number"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ParseComplex, RejectsOtherText) {
   for (const char* text : {"", "abc", "1+2", "1++2i", "i2", "1+2ii", "--1", "0.5x"}) {
     EXPECT_THROW(parse_complex(text), std::invalid_argument) << text;
@@ -322,6 +335,17 @@ TEST_F(MandelbrotProgram, BadArgumentsFailWithAMessage) {
   EXPECT_NE(result.status, 0);
   EXPECT_NE(result.output.find("9x9 tiles"), std::string::npos) << result.output;
   EXPECT_NE(example_test::run(program_ + " --tiles 0").status, 0);
+}
+
+TEST_F(MandelbrotProgram, NonFiniteCoordinatesAreRefusedBeforeAnythingIsWritten) {
+  const auto png = std::filesystem::temp_directory_path() / ("dagflow_mandelbrot_nan_" + std::to_string(::getpid()) + ".png");
+  for (const char* args : {"--center nan", "--center inf+infi", "--julia nan", "--extent 1+nani", "--center 1e999"}) {
+    const auto result = example_test::run(program_ + " --width 16 --height 16 -o " + png.string() + " " + args);
+    EXPECT_NE(result.status, 0) << args << ": " << result.output;
+    EXPECT_NE(result.output.find("not a"), std::string::npos) << args << ": " << result.output;
+    EXPECT_FALSE(std::filesystem::exists(png)) << args;
+    std::filesystem::remove(png);
+  }
 }
 
 }  // namespace
