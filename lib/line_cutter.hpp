@@ -46,31 +46,73 @@ struct OwnedBytes {
 /// - the lines starting before `owned_end` are owned, the last of them read to its "\n" even past
 ///   `owned_end`: the block ends at the first "\n" at or past position `owned_end` - 1, or at the end
 ///   of the stream (a last line needs no "\n").
+///
+/// Every owned line must be at most `max_line_length` bytes long, counting the bytes before its "\n"
+/// (a "\r" of a "\r\n" counts): cut() stops at the first longer one, without reading far past the
+/// limit, so that data without line breaks (/dev/zero) cannot exhaust memory.
 class LineCutter {
  public:
-  /// `owned_end` is `unlimited` for a block that runs to the end of its file.
-  LineCutter(bool skip_first, std::uint64_t owned_end) noexcept : skipping_(skip_first), owned_end_(owned_end) {}
+  /// `owned_end` is `unlimited` for a block that runs to the end of its file; `max_line_length` is
+  /// `unlimited` for no limit.
+  LineCutter(bool skip_first, std::uint64_t owned_end, std::uint64_t max_line_length) noexcept
+      : skipping_(skip_first), owned_end_(owned_end), max_line_length_(max_line_length) {}
 
   /// Reads the stream with `read(destination, room)` (the number of bytes it stored, 0 at the end)
   /// into the room that `out` offers, until the block's last line is complete or the stream ends,
   /// and hands `out` what it owns of each chunk. A Collector has `std::span<char> room()`, `void
-  /// take(std::size_t got, OwnedBytes owned)` and `void end_of_stream()`. Throws what they throw.
+  /// take(std::size_t got, OwnedBytes owned)` and `void end_of_stream()`. Returns false, having
+  /// stopped reading, when an owned line is longer than `max_line_length` (too_long_line_start()
+  /// then says where it starts); true otherwise. Throws what `read` and the collector throw.
   template <class Collector, class Read>
-  void cut(Collector& out, Read&& read) {
+  [[nodiscard]] bool cut(Collector& out, Read&& read) {
     for (;;) {
       const std::span<char> room = out.room();
       const std::size_t got = read(room.data(), room.size());
       if (got == 0) {
         out.end_of_stream();
-        return;
+        return true;
       }
+      const std::uint64_t at = position_;
       const OwnedBytes owned = own(room.data(), got);
+      // Checked before take(), which may move the bytes (TextCollector drops those not owned).
+      if (!lines_fit(room.data(), at, owned)) return false;
       out.take(got, owned);
-      if (owned.done) return;
+      if (owned.done) return true;
     }
   }
 
+  /// The stream position where the line that made cut() return false starts.
+  std::uint64_t too_long_line_start() const noexcept { return line_start_; }
+
  private:
+  // Whether the owned lines of `data` (the chunk at stream position `at`) fit the limit; keeps
+  // line_start_ at the start of the last owned line, the one that may go on in the next chunk.
+  // Each loop looks at most limit + 1 bytes back from a line's start, and the last search goes back
+  // from the end of the chunk to its last "\n": with a large limit and ordinary lines, a few bytes
+  // per chunk, so read_blocks keeps its speed.
+  bool lines_fit(const char* data, std::uint64_t at, OwnedBytes owned) noexcept {
+    if (max_line_length_ == unlimited || owned.begin == owned.end) return true;
+    // The owned bytes are contiguous in the stream: owned bytes after a gap start a line.
+    if (owned.begin != 0 || !started_) line_start_ = at + owned.begin;
+    started_ = true;
+    const std::uint64_t end = at + owned.end;
+    const std::uint64_t first = at + owned.begin;
+    while (end - line_start_ > max_line_length_) {
+      // The line starting at line_start_ needs its "\n" at or before line_start_ + max_line_length_.
+      // Earlier chunks hold no "\n" after line_start_ (kept so below), so this chunk is searched.
+      const std::uint64_t from = std::max(line_start_, first);
+      const std::uint64_t window_end = line_start_ + max_line_length_ + 1;  // <= end: no overflow
+      if (window_end <= from) return false;
+      const void* newline = memrchr(data + (from - at), '\n', static_cast<std::size_t>(window_end - from));
+      if (newline == nullptr) return false;
+      line_start_ = at + static_cast<std::uint64_t>(static_cast<const char*>(newline) - data) + 1;
+    }
+    const std::uint64_t from = std::max(line_start_, first);
+    const void* newline = memrchr(data + (from - at), '\n', static_cast<std::size_t>(end - from));
+    if (newline != nullptr) line_start_ = at + static_cast<std::uint64_t>(static_cast<const char*>(newline) - data) + 1;
+    return true;
+  }
+
   // What the block owns of the next `size` bytes of the stream, `data`.
   OwnedBytes own(const char* data, std::size_t size) noexcept {
     const std::uint64_t at = position_;  // stream position of data[0]
@@ -101,7 +143,10 @@ class LineCutter {
 
   bool skipping_;
   std::uint64_t owned_end_;
-  std::uint64_t position_ = 0;  // stream position of the next byte read
+  std::uint64_t max_line_length_;
+  std::uint64_t position_ = 0;    // stream position of the next byte read
+  std::uint64_t line_start_ = 0;  // stream position of the last owned line's start
+  bool started_ = false;          // some owned bytes were seen
 };
 
 /// LineCutter's collector for read_text: the owned lines, each without its terminator ("\n", or
@@ -109,15 +154,19 @@ class LineCutter {
 class LineCollector {
  public:
   /// `expected_size`: the stream bytes up to the block's end, or `unlimited` when not known; only
-  /// for reserving memory.
-  explicit LineCollector(std::uint64_t expected_size) : expected_size_(expected_size) { buffer_.resize(read_chunk); }
+  /// for reserving memory. `max_line_length`: LineCutter's limit (`unlimited` for none), so that the
+  /// buffer never grows past what the longest allowed line needs.
+  LineCollector(std::uint64_t expected_size, std::uint64_t max_line_length)
+      : expected_size_(expected_size), max_line_length_(max_line_length) {
+    buffer_.resize(read_chunk);
+  }
 
   /// Where the next bytes go: the rest of the buffer, after moving the unfinished line to the front
-  /// of a full buffer, or doubling a buffer that it fills.
+  /// of a full buffer, or growing a buffer that it fills.
   std::span<char> room() {
     if (filled_ == buffer_.size()) {
       if (line_start_ == 0) {
-        buffer_.resize(2 * buffer_.size());
+        buffer_.resize(grown_size());
       } else {
         std::memmove(buffer_.data(), buffer_.data() + line_start_, filled_ - line_start_);
         offset_ += line_start_;
@@ -155,6 +204,15 @@ class LineCollector {
   std::vector<std::string> take_lines() && { return std::move(lines_); }
 
  private:
+  // Double the buffer, but no further than one byte past the longest allowed line: a line filling
+  // that much is too long, and LineCutter stops there. Doubling alone would let /dev/zero take twice
+  // the limit's memory. (A full buffer holding one line is at most the limit long, so this grows.)
+  std::size_t grown_size() const noexcept {
+    const std::size_t doubled = 2 * buffer_.size();
+    if (max_line_length_ >= doubled) return doubled;
+    return std::max(buffer_.size() + 1, static_cast<std::size_t>(max_line_length_) + 1);
+  }
+
   // Reserves room for all the block's lines once the first lines tell their average length, so that
   // the vector is not reallocated (and its strings moved) as it grows.
   void reserve_for_expected_lines() {
@@ -169,6 +227,7 @@ class LineCollector {
   std::size_t line_start_ = 0;  // where the unfinished owned line starts in buffer_ (filled_: none)
   std::uint64_t offset_ = 0;    // stream position of buffer_[0]
   std::uint64_t expected_size_;
+  std::uint64_t max_line_length_;
   bool reserved_ = false;
   std::vector<std::string> lines_;
 };

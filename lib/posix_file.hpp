@@ -42,8 +42,6 @@ class FileDescriptor {
     if (fd_ >= 0) ::close(fd_);
   }
   int get() const noexcept { return fd_; }
-  /// Gives up ownership (to a gzFile that will close it).
-  void release() noexcept { fd_ = -1; }
 
  private:
   int fd_;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <utility>
@@ -35,6 +37,9 @@ std::size_t PlainFile::read(std::uint64_t offset, char* destination, std::size_t
 
 namespace {
 
+// Compressed bytes read at a time (what the former gzbuffer call gave zlib's gzread).
+constexpr std::size_t gzip_input_size = std::size_t{1} << 17;
+
 // The size a gzip file of `compressed` bytes announces in its trailer (exact for one member under
 // 4 GiB) when plausible, else a guess; for reserving memory.
 std::uint64_t gzip_size_hint(int fd, std::uint64_t compressed) {
@@ -49,39 +54,81 @@ std::uint64_t gzip_size_hint(int fd, std::uint64_t compressed) {
 
 }  // namespace
 
-GzipFile::GzipFile(const fs::path& path) : path_(path) {
-  FileDescriptor fd(open_for_reading(path));
+GzipFile::GzipFile(const fs::path& path) : path_(path), fd_(open_for_reading(path)) {
   struct stat info {};
-  if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0) throw_os_error(errno, "cannot open " + in_quotes(path));
-  size_hint_ = S_ISREG(info.st_mode) ? gzip_size_hint(fd.get(), static_cast<std::uint64_t>(info.st_size)) : unlimited;
-  gz_ = ::gzdopen(fd.get(), "rb");
-  if (gz_ == nullptr) throw std::bad_alloc();  // the descriptor is fine, so zlib lacked memory
-  fd.release();                                // gzclose_r closes it
-  ::gzbuffer(gz_, 1 << 17);
+  if (fd_.get() < 0 || ::fstat(fd_.get(), &info) != 0) throw_os_error(errno, "cannot open " + in_quotes(path));
+  size_hint_ = S_ISREG(info.st_mode) ? gzip_size_hint(fd_.get(), static_cast<std::uint64_t>(info.st_size)) : unlimited;
+  input_ = std::make_unique_for_overwrite<unsigned char[]>(gzip_input_size);
+  stream_.next_in = input_.get();
+  // 15 + 16: windows of up to 32 KiB, in a gzip wrapper (header and CRC-checked trailer).
+  const int status = ::inflateInit2(&stream_, 15 + 16);
+  if (status == Z_MEM_ERROR) throw std::bad_alloc();
+  if (status != Z_OK)
+    throw Error("dagflow: cannot decompress " + in_quotes(path) + ": zlib cannot start (" + std::to_string(status) +
+                ")");
 }
 
-GzipFile::~GzipFile() {
-  if (gz_ != nullptr) ::gzclose_r(gz_);
+GzipFile::~GzipFile() { ::inflateEnd(&stream_); }
+
+bool GzipFile::refill() {
+  if (input_ended_) return false;
+  if (stream_.avail_in > 0) std::memmove(input_.get(), stream_.next_in, stream_.avail_in);
+  stream_.next_in = input_.get();
+  for (;;) {
+    const ssize_t got = ::read(fd_.get(), input_.get() + stream_.avail_in, gzip_input_size - stream_.avail_in);
+    if (got > 0) {
+      stream_.avail_in += static_cast<uInt>(got);
+      consumed_ += static_cast<std::uint64_t>(got);
+      return true;
+    }
+    if (got == 0) {
+      input_ended_ = true;
+      return false;
+    }
+    if (errno != EINTR) throw_os_error(errno, "cannot read " + in_quotes(path_));
+  }
 }
 
-std::size_t GzipFile::read(char* destination, std::size_t room) noexcept {
-  const int got = ::gzread(gz_, destination, static_cast<unsigned>(std::min<std::size_t>(room, INT_MAX)));
-  if (got <= 0) return 0;
-  decompressed_ += static_cast<std::uint64_t>(got);
-  return static_cast<std::size_t>(got);
+void GzipFile::fail(const std::string& problem) const {
+  throw Error("dagflow: cannot decompress " + in_quotes(path_) + ": " + problem);
 }
 
-void GzipFile::finish() {
-  int status = Z_OK;
-  const char* message = ::gzerror(gz_, &status);
-  if (status == Z_ERRNO) throw_os_error(errno, "cannot read " + in_quotes(path_));
-  if (status != Z_OK) throw Error("dagflow: cannot decompress " + in_quotes(path_) + ": " + message);
-  // zlib passes non-gzip data through unchanged; for a file said to be gzip that is an error.
-  if (::gzdirect(gz_) != 0 && decompressed_ != 0)
-    throw Error("dagflow: cannot decompress " + in_quotes(path_) + ": not in gzip format");
-  // gzclose_r is what reports a stream that ended early.
-  if (::gzclose_r(std::exchange(gz_, nullptr)) != Z_OK)
-    throw Error("dagflow: cannot decompress " + in_quotes(path_) + ": unexpected end of file (truncated gzip data)");
+std::size_t GzipFile::read(char* destination, std::size_t room) {
+  stream_.next_out = reinterpret_cast<unsigned char*>(destination);
+  stream_.avail_out = static_cast<uInt>(std::min<std::size_t>(room, UINT_MAX));
+  const uInt wanted = stream_.avail_out;
+  while (stream_.avail_out > 0) {
+    if (!in_member_) {
+      // Between members the next two bytes decide: another member's magic number, or the end of the
+      // file. zlib's gzread would end quietly at anything else (and at an empty file); gzip -d
+      // reports both, and so do we, since the bytes dropped there may be data.
+      while (stream_.avail_in < 2 && refill()) {
+      }
+      if (stream_.avail_in == 0) {
+        if (members_ == 0) fail("unexpected end of file (the file is empty, not gzip data)");
+        break;  // the last member ended at the end of the file
+      }
+      if (stream_.avail_in < 2 || stream_.next_in[0] != 0x1f || stream_.next_in[1] != 0x8b) {
+        if (members_ == 0) fail("not in gzip format");
+        fail("trailing garbage after the gzip data, at byte " + std::to_string(consumed_ - stream_.avail_in) +
+             " (not another gzip member)");
+      }
+      if (::inflateReset(&stream_) != Z_OK) fail("zlib cannot restart");
+      in_member_ = true;
+    }
+    if (stream_.avail_in == 0 && !refill()) fail("unexpected end of file (truncated gzip data)");
+    // With input and room both given, inflate always makes progress; Z_BUF_ERROR cannot come.
+    const int status = ::inflate(&stream_, Z_NO_FLUSH);
+    if (status == Z_STREAM_END) {
+      in_member_ = false;
+      ++members_;
+    } else if (status == Z_MEM_ERROR) {
+      throw std::bad_alloc();
+    } else if (status != Z_OK) {
+      fail(stream_.msg != nullptr ? stream_.msg : "corrupt gzip data (zlib status " + std::to_string(status) + ")");
+    }
+  }
+  return wanted - stream_.avail_out;
 }
 
 }  // namespace dagflow::detail

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <string>
 
 #include "line_cutter.hpp"  // unlimited: what these files feed
 #include "posix_file.hpp"
@@ -34,7 +36,10 @@ class PlainFile {
   std::uint64_t size_ = 0;
 };
 
-/// A gzip-compressed file, decompressed as it is read. finish() checks that the stream was whole.
+/// A gzip-compressed file, decompressed as it is read: one gzip member or several one after another
+/// (as `gzip -d` reads them), and nothing else. Unlike zlib's gzread, which reads an empty file as
+/// empty text and ignores whatever follows the last member, an empty file and bytes after the last
+/// member that do not start another member are errors.
 class GzipFile {
  public:
   /// Opens `path`, which must outlive this. Throws std::system_error naming it.
@@ -47,19 +52,26 @@ class GzipFile {
   /// pipe), for reserving memory.
   std::uint64_t size_hint() const noexcept { return size_hint_; }
 
-  /// Decompresses up to `room` bytes into `destination`; returns how many (0 at the end or on an
-  /// error, which finish() reports). Throws nothing.
-  std::size_t read(char* destination, std::size_t room) noexcept;
-
-  /// Throws std::system_error or dagflow::Error naming the file if reading failed, the data was not
-  /// gzip, or the stream ended early.
-  void finish();
+  /// Decompresses up to `room` bytes into `destination`; returns how many, 0 only at the end of the
+  /// whole, well-formed data. Throws std::system_error naming the file when reading fails, and
+  /// dagflow::Error naming it when the file is empty, is not gzip, is corrupt or truncated, or has
+  /// bytes after its last member that are not another member.
+  std::size_t read(char* destination, std::size_t room);
 
  private:
+  // Reads more compressed bytes after those not yet used; false at the end of the file.
+  bool refill();
+  [[noreturn]] void fail(const std::string& problem) const;
+
   const std::filesystem::path& path_;
-  gzFile gz_ = nullptr;
+  FileDescriptor fd_;
+  z_stream stream_{};
+  std::unique_ptr<unsigned char[]> input_;
+  bool input_ended_ = false;
+  bool in_member_ = false;      // between a member's header and its trailer
+  std::uint64_t members_ = 0;   // members decompressed to their end
+  std::uint64_t consumed_ = 0;  // compressed bytes read from the file
   std::uint64_t size_hint_ = 0;
-  std::uint64_t decompressed_ = 0;
 };
 
 }  // namespace dagflow::detail

@@ -597,4 +597,53 @@ static_assert(!can_frequencies<NotComparable>, "frequencies needs hashable eleme
 static_assert(can_pluck<std::pair<int, int>, 1> && !can_pluck<std::pair<int, int>, 2> && !can_pluck<int, 0>,
               "pluck<I> needs a tuple-like element with a member I");
 
+// --- Partition counts too large to honour (reliability issue: a crash, not an error) ----------------
+
+class PartitionCountLimits : public dagflow_test::SchedulerTest {};
+
+// The UsageError's message, or "(nothing thrown)" / "(other exception)".
+template <class F>
+std::string usage_error_of(F&& action) {
+  try {
+    action();
+  } catch (const UsageError& e) {
+    return e.what();
+  } catch (...) {
+    return "(other exception)";
+  }
+  return "(nothing thrown)";
+}
+
+TEST_P(PartitionCountLimits, CountsBeyondWhatABagCanHoldAreUsageErrorsNamingTheOption) {
+  // SIZE_MAX wrapped the `parts + 1` partition boundaries around to none, and filling them crashed.
+  const std::size_t too_many[] = {SIZE_MAX, SIZE_MAX - 1, dagflow::detail::max_partitions() + 1};
+  for (const std::size_t n : too_many) {
+    const std::string from_sequence = usage_error_of([&] { bag::from_sequence(iota(3), {.npartitions = n}); });
+    EXPECT_NE(from_sequence.find("bag::from_sequence: npartitions must be at most"), std::string::npos) << from_sequence;
+    EXPECT_NE(from_sequence.find(std::to_string(n)), std::string::npos) << from_sequence;
+    const std::string range = usage_error_of([&] { bag::range(10, n); });
+    EXPECT_NE(range.find("bag::range: npartitions must be at most"), std::string::npos) << range;
+    EXPECT_NE(usage_error_of([&] { bag::from_sequence(std::vector<int>{}, {.npartitions = n}); }), "(nothing thrown)");
+  }
+  // Counts a bag can hold are honoured exactly, empty partitions and all.
+  const auto many = bag::range(10, 1000);
+  EXPECT_EQ(many.npartitions(), 1000u);
+  std::vector<std::int64_t> expected(10);
+  std::iota(expected.begin(), expected.end(), std::int64_t{0});
+  EXPECT_EQ(many.compute(options()), expected);
+  EXPECT_EQ(bag::from_sequence(iota(3), {.npartitions = 1000}).npartitions(), 1000u);
+  EXPECT_EQ(bag::from_sequence(iota(3), {.npartitions = 1000}).compute(options()), iota(3));
+}
+
+TEST_P(PartitionCountLimits, HugePartitionSizeIsOnePartition) {
+  EXPECT_EQ(partition_sizes(bag::from_sequence(iota(5), {.partition_size = SIZE_MAX}), options()),
+            (std::vector<std::size_t>{5}));
+  EXPECT_EQ(partition_sizes(bag::from_sequence(iota(5), {.partition_size = SIZE_MAX - 2}), options()),
+            (std::vector<std::size_t>{5}));
+  EXPECT_EQ(partition_sizes(bag::from_sequence(std::vector<int>{}, {.partition_size = SIZE_MAX}), options()),
+            (std::vector<std::size_t>{0}));
+}
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(PartitionCountLimits);
+
 }  // namespace

@@ -1,19 +1,26 @@
 // bag::read_text and bag::to_textfiles: line splitting, blocks, globs, gzip, errors, round trips; what
 // computes runs on every scheduler of support/schedulers.hpp.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "dagflow/bag_io.hpp"
@@ -122,6 +129,12 @@ std::string mixed_text(unsigned seed, std::size_t line_count) {
   }
   return text + "tail without newline";
 }
+
+// strerror of errno, for a failed system call's assertion.
+std::string os_error_text() { return std::generic_category().message(errno); }
+
+// `path` in single quotes, as error messages name files.
+std::string in_quotes_text(const fs::path& path) { return "'" + path.string() + "'"; }
 
 template <class F>
 std::string message_of(F&& action) {
@@ -643,6 +656,226 @@ TEST_P(BagIo, MobyDickLinesMatchGetline) {
   // And through gzip.
   const fs::path gz = write_gzip("moby.txt.gz", read_bytes(book));
   EXPECT_EQ(lines(read_text(gz)), expected);
+}
+
+// --- Reliability: empty and trailing gzip data, FIFOs, endless lines ---------------------------------
+
+namespace {
+
+// The message of the exception that a TaskError thrown by `action` carries, when it is a dagflow::Error
+// (else a note saying what was thrown instead).
+template <class F>
+std::string original_error_of(F&& action) {
+  try {
+    action();
+  } catch (const dagflow::TaskError& error) {
+    try {
+      error.rethrow_original();
+    } catch (const dagflow::Error& original) {
+      return original.what();
+    } catch (const std::exception& other) {
+      return std::string("(original not a dagflow::Error) ") + other.what();
+    }
+  } catch (const std::exception& other) {
+    return std::string("(not a TaskError) ") + other.what();
+  }
+  return "(nothing thrown)";
+}
+
+std::string concatenated(const std::vector<std::string>& parts) {
+  std::string all;
+  for (const std::string& part : parts) all += part;
+  return all;
+}
+
+}  // namespace
+
+TEST_P(BagIo, EmptyGzipFileIsATaskErrorNamingTheFile) {
+  // A 0-byte .gz holds no gzip member at all (gzip -d: "unexpected end of file"); zlib's gzread read it
+  // as no lines.
+  const fs::path empty = write("empty.txt.gz", "");
+  for (const auto& bag : {read_text(empty), read_blocks(empty)}) {
+    const std::string message = original_error_of([&] { partitions(bag); });
+    EXPECT_NE(message.find(empty.string()), std::string::npos) << message;
+    EXPECT_NE(message.find("unexpected end of file"), std::string::npos) << message;
+  }
+}
+
+TEST_P(BagIo, BytesAfterTheLastGzipMemberAreATaskErrorNamingTheFile) {
+  // zlib's gzread ignores what follows the last member; those bytes may be data, so they are an error.
+  const std::string member = read_bytes(write_gzip("one.gz", "one\ntwo\n"));
+  const std::string garbage[] = {"junk\n", std::string(1, '\0'), std::string(600, '\0'), "\x1f", "x"};
+  for (const std::string& junk : garbage) {
+    const fs::path file = write("junk.gz", member + junk);
+    for (const auto& bag : {read_text(file), read_blocks(file)}) {
+      const std::string message = original_error_of([&] { partitions(bag); });
+      EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+      EXPECT_NE(message.find("trailing garbage"), std::string::npos) << message;
+      EXPECT_NE(message.find("at byte " + std::to_string(member.size())), std::string::npos) << message;
+    }
+  }
+  // A gzip magic number followed by anything but a member is corrupt data, also reported.
+  const fs::path bad_member = write("bad_member.gz", member + "\x1f\x8bjunk");
+  EXPECT_NE(original_error_of([&] { lines(read_text(bad_member)); }).find(bad_member.string()), std::string::npos);
+}
+
+TEST_P(BagIo, ManyConcatenatedGzipMembersStillReadAsOneStream) {
+  // Hundreds of members, so that member boundaries (and their two magic bytes) fall across the reads of
+  // compressed data; an empty member among them too. As `gzip -d` does, they are one stream.
+  std::string text;
+  std::string bytes;
+  for (unsigned i = 0; i < 300; ++i) {
+    const std::string piece = i == 7 ? std::string() : mixed_text(100 + i, 40);
+    text += piece;
+    bytes += read_bytes(write_gzip("member.gz", piece));
+  }
+  ASSERT_GT(bytes.size(), std::size_t{1} << 18);
+  const fs::path file = write("many.gz", bytes);
+  EXPECT_EQ(lines(read_text(file)), reference_lines(text));
+  EXPECT_EQ(concatenated(partitions(read_blocks(file)).at(0)), text);
+}
+
+namespace {
+
+// Writes `text` into the FIFO `path` from its own thread, as a producer process would: it opens the
+// FIFO once a reader has it open, writes everything and closes it. Destroying it stops a writer still
+// waiting for a reader.
+class FifoWriter {
+ public:
+  FifoWriter(fs::path path, std::string text)
+      : path_(std::move(path)), text_(std::move(text)), thread_([this] { run(); }) {}
+  FifoWriter(const FifoWriter&) = delete;
+  FifoWriter& operator=(const FifoWriter&) = delete;
+  ~FifoWriter() {
+    stop_ = true;
+    thread_.join();
+  }
+  bool wrote_all() const { return wrote_all_; }
+
+ private:
+  void run() {
+    // A reader closing early must not kill the test with SIGPIPE: blocked here, write() fails instead.
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+    int fd = -1;
+    while (!stop_ && fd < 0) {  // with O_NONBLOCK, open fails (ENXIO) until a reader has the FIFO open
+      fd = ::open(path_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (fd < 0) return;
+    ::fcntl(fd, F_SETFL, 0);  // blocking writes from here on
+    std::size_t done = 0;
+    while (done < text_.size()) {
+      const ssize_t n = ::write(fd, text_.data() + done, text_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    wrote_all_ = done == text_.size();
+    ::close(fd);
+  }
+
+  fs::path path_;
+  std::string text_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> wrote_all_{false};
+  std::thread thread_;
+};
+
+// Ends a wait for a writer on FIFO `path` (a reader blocked in open): a writer comes and goes at once.
+void release_fifo_reader(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0) ::close(fd);
+}
+
+}  // namespace
+
+TEST_P(BagIo, NamedPipeIsReadOnceAndWhole) {
+  // Listing used to open and close the FIFO: that waited for a writer, which then lost its reader, and
+  // the task's own open waited forever for another writer. Every wait here is bounded, so a regression
+  // fails instead of hanging.
+  const fs::path fifo = path("lines.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << os_error_text();
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + (i % 3 ? "\n" : "\r\n");
+  ASSERT_GT(text.size(), std::size_t{1} << 17);  // more than a pipe holds: read while it is written
+
+  for (const bool blocks : {false, true}) {
+    // Making the bag must not touch the FIFO (no writer exists yet).
+    auto listing = std::async(std::launch::async, [&] {
+      return blocks ? read_blocks(fifo, {.blocksize = 1000}) : read_text(fifo, {.blocksize = 1000});
+    });
+    if (listing.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+      release_fifo_reader(fifo);
+      listing.wait();
+      FAIL() << "read_text waited for a writer on the FIFO while listing it";
+    }
+    const Bag<std::string> bag = listing.get();
+    EXPECT_EQ(bag.npartitions(), 1u);
+
+    FifoWriter writer(fifo, text);
+    auto computed = std::async(std::launch::async, [&] { return partitions(bag); });
+    if (computed.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+      release_fifo_reader(fifo);
+      computed.wait();
+      FAIL() << "computing the FIFO's bag did not finish";
+    }
+    const std::vector<Lines> parts = computed.get();
+    ASSERT_EQ(parts.size(), 1u);
+    if (blocks) {
+      EXPECT_EQ(concatenated(parts[0]), text);
+    } else {
+      EXPECT_EQ(parts[0], reference_lines(text));
+    }
+    EXPECT_TRUE(writer.wrote_all());
+  }
+}
+
+TEST_P(BagIo, EndlessLineIsATaskErrorNamingTheFileAndTheLimit) {
+  // /dev/zero is one line without end: reading it used to end in std::bad_alloc.
+  const auto small = ReadTextOptions{.max_line_length = 1000};
+  for (const auto& bag : {read_text("/dev/zero", small), read_blocks("/dev/zero", small)}) {
+    const std::string message = original_error_of([&] { partitions(bag); });
+    EXPECT_NE(message.find("'/dev/zero'"), std::string::npos) << message;
+    EXPECT_NE(message.find("longer than max_line_length (1000 bytes)"), std::string::npos) << message;
+    EXPECT_NE(message.find("starts at byte 0"), std::string::npos) << message;
+  }
+  EXPECT_EQ(ReadTextOptions{}.max_line_length, std::optional<std::size_t>(std::size_t{1} << 30));
+}
+
+TEST_P(BagIo, LineLongerThanTheLimitIsATaskErrorWhicheverBlockHoldsIt) {
+  // The long line: 100 "x" and the "\r" of its "\r\n", 101 bytes before the "\n", starting at byte 6.
+  const std::string text = "short\n" + std::string(100, 'x') + "\r\nnext\n" + std::string(40, 'y');
+  const fs::path file = write("long.txt", text);
+  const fs::path gz = write_gzip("long.txt.gz", text);
+  const std::optional<std::size_t> blocksizes[] = {std::nullopt, 1, 3, 6, 7, 50, 106, 107, 200};
+  for (const auto& blocksize : blocksizes) {
+    SCOPED_TRACE(blocksize ? std::to_string(*blocksize) : "unset");
+    EXPECT_EQ(lines(read_text(file, {.blocksize = blocksize, .max_line_length = 101})), reference_lines(text));
+    EXPECT_EQ(concatenated(lines(read_blocks(file, {.blocksize = blocksize, .max_line_length = 101}))), text);
+    for (const auto& bag : {read_text(file, {.blocksize = blocksize, .max_line_length = 100}),
+                            read_blocks(file, {.blocksize = blocksize, .max_line_length = 100})}) {
+      const std::string message = original_error_of([&] { partitions(bag); });
+      EXPECT_NE(message.find(in_quotes_text(file)), std::string::npos) << message;
+      EXPECT_NE(message.find("max_line_length (100 bytes)"), std::string::npos) << message;
+      EXPECT_NE(message.find("starts at byte 6"), std::string::npos) << message;
+    }
+  }
+  EXPECT_EQ(lines(read_text(gz, {.max_line_length = 101})), reference_lines(text));
+  const std::string message = original_error_of([&] { lines(read_text(gz, {.max_line_length = 100})); });
+  EXPECT_NE(message.find("starts at byte 6 of the decompressed data"), std::string::npos) << message;
+  // A last line without "\n" is held to the limit too.
+  const fs::path last = write("last.txt", "a\n" + std::string(40, 'y'));
+  EXPECT_EQ(lines(read_text(last, {.max_line_length = 40})), (Lines{"a", std::string(40, 'y')}));
+  for (const auto& bag : {read_text(last, {.max_line_length = 39}), read_blocks(last, {.max_line_length = 39})}) {
+    const std::string too_long = original_error_of([&] { partitions(bag); });
+    EXPECT_NE(too_long.find("starts at byte 2"), std::string::npos) << too_long;
+  }
+  EXPECT_EQ(lines(read_text(file, {.max_line_length = std::nullopt})), reference_lines(text));
+  EXPECT_THROW(read_text(file, {.max_line_length = 0}), dagflow::UsageError);
+  EXPECT_THROW(read_blocks(file, {.max_line_length = 0}), dagflow::UsageError);
 }
 
 DAGFLOW_TEST_ON_EVERY_SCHEDULER(BagIo);

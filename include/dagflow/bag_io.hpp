@@ -34,11 +34,10 @@ namespace dagflow::detail {
 /// read_block_text). Made here rather than in lib/ so that the compiled text code never depends on
 /// Delayed. Throws like plan_text_blocks.
 template <class Read>
-std::vector<Delayed<std::vector<std::string>>> text_block_tasks(const Read& read,
-                                                                std::span<const std::filesystem::path> sources,
-                                                                std::optional<std::uint64_t> blocksize,
-                                                                bag::Compression compression, std::string_view caller) {
-  std::vector<TextBlock> blocks = plan_text_blocks(sources, blocksize, compression, caller);
+std::vector<Delayed<std::vector<std::string>>> text_block_tasks(
+    const Read& read, std::span<const std::filesystem::path> sources, std::optional<std::uint64_t> blocksize,
+    bag::Compression compression, std::optional<std::uint64_t> max_line_length, std::string_view caller) {
+  std::vector<TextBlock> blocks = plan_text_blocks(sources, blocksize, compression, max_line_length, caller);
   std::vector<Delayed<std::vector<std::string>>> partitions;
   partitions.reserve(blocks.size());
   for (TextBlock& block : blocks) partitions.push_back(read(std::move(block)));
@@ -58,10 +57,18 @@ struct ReadTextOptions {
   /// file of n bytes thus gives ceil(n / blocksize) partitions, one when it is empty. Unset (the
   /// default, as in Dask): one partition per file. Zero is a UsageError. A gzip file is always one
   /// partition, since a gzip stream cannot be entered in the middle, and so is a file whose size is
-  /// not known in advance (a pipe, a device).
+  /// not known in advance (a FIFO, a pipe's /dev/fd/N, a device).
   std::optional<std::size_t> blocksize = std::nullopt;
   /// Which files are gzip-compressed (see Compression).
   Compression compression = Compression::infer;
+  /// The longest line accepted, in bytes before its "\n" (the "\r" of a "\r\n" counts). Reading a
+  /// longer line makes compute() throw TaskError whose original() is a dagflow::Error naming the file,
+  /// the limit and where the line starts, instead of running out of memory on data without line
+  /// breaks (`read_text("/dev/zero")`). Checked on every line of read_text and of read_blocks alike
+  /// (read_blocks' text is the same lines), of plain, gzip and non-regular files; reading stops
+  /// about one limit past the line's start. Default 1 GiB; std::nullopt for no limit; zero is a
+  /// UsageError.
+  std::optional<std::size_t> max_line_length = std::size_t{1} << 30;
 };
 
 /// File names and glob patterns for read_text and read_blocks: one path-like value (a
@@ -80,16 +87,25 @@ concept TextSources = std::constructible_from<std::filesystem::path, const Sourc
 /// skipping directories. Partitions follow the order of `sources`, then of the matches, then of the
 /// blocks in a file.
 ///
-/// Throws UsageError naming the problem when no sources are given, blocksize is 0, a file does not
-/// exist, is a directory or cannot be opened, a pattern matches no files, or a directory a pattern
-/// needs cannot be read. A file that cannot be read later, when the bag is computed, makes compute()
-/// throw TaskError; its original() is a std::system_error (dagflow::Error for corrupt gzip data)
-/// whose message names the file.
+/// Files that are not regular (a FIFO, /dev/stdin, a process substitution's /dev/fd/N, a device) are
+/// not opened when the bag is made, only checked with stat and access: their stream is read when the
+/// partition's task runs, once per compute. So a FIFO's writer meets exactly one reader per compute
+/// (the task waits for a writer to open it, as `cat` would), and a stream that cannot be read again
+/// (a pipe whose writer is gone) reads as empty, or waits for a new writer, when the bag is computed
+/// again: persist() the bag to keep what was read.
+///
+/// Throws UsageError naming the problem when no sources are given, blocksize or max_line_length is
+/// 0, a file does not exist, is a directory or a socket or cannot be opened, a pattern matches no
+/// files, or a directory a pattern needs cannot be read. A file that cannot be read later, when the
+/// bag is computed, makes compute() throw TaskError; its original() is a std::system_error (a
+/// dagflow::Error for a line longer than max_line_length, and for gzip data that is corrupt,
+/// truncated, empty or followed by bytes that are not another gzip member) whose message names the
+/// file.
 inline Bag<std::string> read_text(const std::vector<std::filesystem::path>& sources,
                                   const ReadTextOptions& options = {}) {
   static const auto read_lines = delayed(&detail::read_text_block, "read_text");
-  return from_delayed(
-      detail::text_block_tasks(read_lines, sources, options.blocksize, options.compression, "read_text"));
+  return from_delayed(detail::text_block_tasks(read_lines, sources, options.blocksize, options.compression,
+                                               options.max_line_length, "read_text"));
 }
 
 /// read_text of one file name or glob pattern (`read_text("data/*.txt")`), or of a range of them.
@@ -107,8 +123,8 @@ Bag<std::string> read_text(const Sources& sources, const ReadTextOptions& option
 inline Bag<std::string> read_blocks(const std::vector<std::filesystem::path>& sources,
                                     const ReadTextOptions& options = {}) {
   static const auto read_text_of_block = delayed(&detail::read_block_text, "read_blocks");
-  return from_delayed(
-      detail::text_block_tasks(read_text_of_block, sources, options.blocksize, options.compression, "read_blocks"));
+  return from_delayed(detail::text_block_tasks(read_text_of_block, sources, options.blocksize, options.compression,
+                                               options.max_line_length, "read_blocks"));
 }
 
 /// read_blocks of one file name or glob pattern, or of a range of them. Throws like read_text.

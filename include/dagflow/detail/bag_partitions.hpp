@@ -8,6 +8,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,9 +22,27 @@ namespace dagflow::detail {
 template <class T>
 using Partitions = std::vector<Delayed<std::vector<T>>>;
 
+/// The most partitions a bag can be cut into: one less than the most boundaries a std::vector can hold
+/// (about 2^60 on a 64-bit machine), so that `parts + 1` boundaries never wrap around. Any count up to
+/// it is honoured exactly, memory permitting (else std::bad_alloc, as for any std::vector).
+inline std::size_t max_partitions() noexcept { return std::vector<std::size_t>().max_size() - 1; }
+
+/// Throws UsageError naming `what` (e.g. "bag::range: npartitions") unless 1 <= `parts` <=
+/// max_partitions().
+inline void check_partition_count(std::size_t parts, const char* what) {
+  if (parts == 0) throw UsageError(std::string("dagflow: ") + what + " must be at least 1, got 0");
+  if (parts > max_partitions())
+    throw UsageError(std::string("dagflow: ") + what + " must be at most " + std::to_string(max_partitions()) +
+                     " (the most partitions a bag can have), got " + std::to_string(parts));
+}
+
 /// Boundaries of `parts` contiguous chunks of `size` items whose sizes differ by at most one, the larger
-/// ones first: chunk i is [bounds[i], bounds[i + 1]).
+/// ones first: chunk i is [bounds[i], bounds[i + 1]). Throws std::length_error when `parts` is 0 or
+/// above max_partitions() (callers check the count first, with check_partition_count, for a
+/// UsageError that names their option).
 inline std::vector<std::size_t> balanced_bounds(std::size_t size, std::size_t parts) {
+  // `parts + 1` wrapped to 0 for parts == SIZE_MAX, and the loop below then wrote past the vector.
+  if (parts == 0 || parts > max_partitions()) throw std::length_error("dagflow: balanced_bounds: bad partition count");
   std::vector<std::size_t> bounds(parts + 1, 0);
   const std::size_t base = size / parts;
   const std::size_t larger = size % parts;
@@ -32,23 +51,26 @@ inline std::vector<std::size_t> balanced_bounds(std::size_t size, std::size_t pa
 }
 
 /// Boundaries of chunks of `chunk` items (the last may be shorter); at least one chunk, even when empty.
+/// Any `chunk` >= 1 works, SIZE_MAX included.
 inline std::vector<std::size_t> fixed_bounds(std::size_t size, std::size_t chunk) {
   std::vector<std::size_t> bounds{0};
   do {
-    bounds.push_back(std::min(size, bounds.back() + chunk));
+    // min() before adding, so that a huge chunk cannot wrap around.
+    bounds.push_back(bounds.back() + std::min(chunk, size - bounds.back()));
   } while (bounds.back() < size);
   return bounds;
 }
 
 /// How from_sequence cuts `size` items: exactly `npartitions` balanced chunks, or chunks of
 /// `partition_size`, or (neither given) Dask's default: one item per partition up to 100 items, else
-/// chunks of ceil(sqrt(size) / 10). Throws UsageError for a zero or for both options at once.
+/// chunks of ceil(sqrt(size) / 10). Throws UsageError for a zero, for an npartitions above
+/// max_partitions(), or for both options at once.
 inline std::vector<std::size_t> sequence_bounds(std::size_t size, std::optional<std::size_t> npartitions,
                                                 std::optional<std::size_t> partition_size) {
   if (npartitions && partition_size)
     throw UsageError("dagflow: bag::from_sequence: give PartitionOptions::npartitions or ::partition_size, not both");
   if (npartitions) {
-    if (*npartitions == 0) throw UsageError("dagflow: bag::from_sequence: npartitions must be at least 1, got 0");
+    check_partition_count(*npartitions, "bag::from_sequence: npartitions");
     return balanced_bounds(size, *npartitions);
   }
   if (partition_size) {

@@ -23,24 +23,33 @@ struct TextBlock {
   /// Marks a block that runs to the end of the file, however long the file is when it is read.
   static constexpr std::uint64_t to_eof = std::numeric_limits<std::uint64_t>::max();
 
+  /// Marks a block without a limit on the length of its lines.
+  static constexpr std::uint64_t no_line_limit = std::numeric_limits<std::uint64_t>::max();
+
   std::filesystem::path path;
   std::uint64_t start = 0;
   std::uint64_t end = to_eof;
   bool gzip = false;
+  /// The longest line allowed, in bytes before its "\n" (ReadTextOptions::max_line_length).
+  std::uint64_t max_line_length = no_line_limit;
 };
 
 /// Expands the glob patterns among `sources` (entries containing '*', '?' or '['), checks that every
-/// file exists and can be opened, and cuts each plain file into blocks of `blocksize` bytes (a whole
-/// file per block when `blocksize` is empty; a gzip file is always one block).
+/// file exists and can be read, and cuts each regular file into blocks of `blocksize` bytes (a whole
+/// file per block when `blocksize` is empty; a gzip file, and a file that is not regular, such as a
+/// pipe or a device, is always one block). Only regular files are opened: a FIFO opened and closed
+/// here would lose its writer. Every block gets `max_line_length` (empty: no limit).
 /// Throws UsageError naming `caller` ("read_text") and the path or pattern: no sources, blocksize 0,
-/// a missing, unreadable or directory path, a pattern matching no files, a directory a pattern
-/// cannot read.
+/// max_line_length 0, a missing, unreadable, directory or socket path, a pattern matching no files, a
+/// directory a pattern cannot read.
 std::vector<TextBlock> plan_text_blocks(std::span<const std::filesystem::path> sources,
                                         std::optional<std::uint64_t> blocksize, bag::Compression compression,
-                                        std::string_view caller);
+                                        std::optional<std::uint64_t> max_line_length, std::string_view caller);
 
 /// The lines of one block, without their terminators ("\n" or "\r\n"). Throws std::system_error
-/// naming the file when the operating system fails, dagflow::Error naming it for corrupt gzip data.
+/// naming the file when the operating system fails, dagflow::Error naming it for corrupt gzip data
+/// (an empty file, trailing bytes that are not a gzip member included) and for a line longer than
+/// the block's max_line_length.
 std::vector<std::string> read_text_block(const TextBlock& block);
 
 /// The text of one block in one string: the bytes of the lines read_text_block gives, each with its
