@@ -15,10 +15,28 @@ namespace dagflow::detail {
 namespace {
 
 void check(const ComputeOptions& options) {
-  if (options.workers < 0)
-    throw UsageError("dagflow: ComputeOptions::workers must be >= 0 (0 = all cores), got " +
+  if (options.workers < 0 || options.workers > ComputeOptions::max_workers)
+    throw UsageError("dagflow: ComputeOptions::workers must be in 0.." + std::to_string(ComputeOptions::max_workers) +
+                     " (0 = all cores; the limit is ComputeOptions::max_workers), got " +
                      std::to_string(options.workers));
 }
+
+// One reference to each root of a run, held for the run's duration. The span is the front end's own
+// array of roots (never the user's handles), which outlives compute_nodes().
+class KeepAlive {
+ public:
+  explicit KeepAlive(std::span<Node* const> roots) noexcept : roots_(roots) {
+    for (Node* root : roots_) static_cast<void>(NodeRef(root).detach());  // take a reference and keep it
+  }
+  KeepAlive(const KeepAlive&) = delete;
+  KeepAlive& operator=(const KeepAlive&) = delete;
+  ~KeepAlive() {
+    for (Node* root : roots_) release(root);
+  }
+
+ private:
+  std::span<Node* const> roots_;
+};
 
 void execute(Run& run, const ComputeOptions& options, int& concurrency) {
   if (options.scheduler == Scheduler::sync) {
@@ -62,12 +80,16 @@ Results collect(const Plan& plan, Run& run) {
 Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& options) {
   check(options);
   const auto start = std::chrono::steady_clock::now();
+  // The run owns a reference to every root (each node owns its dependencies), so the graph outlives it
+  // even when a task drops the caller's last handle; the plan and the run hold plain pointers. Declared
+  // first, so it is released last: after the TaskError that names a node, and after the results moved out.
+  const KeepAlive keep_alive(roots);
   const Plan plan(roots);
   Run run(plan, options);
   if (options.callback != nullptr) options.callback->on_run_start(plan.size());
   int concurrency = 1;
   execute(run, options, concurrency);
-  if (options.callback != nullptr) options.callback->on_run_finish(!run.cancelled());
+  if (options.callback != nullptr) options.callback->on_run_finish(run.succeeded());
 
   auto& log = logger();
   if (log.should_log(spdlog::level::debug)) {
@@ -76,7 +98,9 @@ Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& option
         "computed {} outputs: {} tasks, {} edges, critical path {} tasks, {} scheduler with {} workers, {:.3f} ms{}",
         roots.size(), plan.size(), plan.edge_count(), plan.critical_path_length(),
         options.scheduler == Scheduler::sync ? "sync" : "threads", concurrency, elapsed.count(),
-        run.cancelled() ? " (failed, cancelled)" : "");
+        run.cancelled()   ? " (failed, cancelled)"
+        : run.succeeded() ? ""
+                          : " (cancelled from outside)");
   }
   run.rethrow_if_failed();
   return collect(plan, run);

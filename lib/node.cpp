@@ -72,7 +72,9 @@ std::string describe(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
-    return e.what();
+    // what() may legally return null (a user override); std::string would throw std::logic_error for it.
+    const char* message = e.what();
+    return message != nullptr ? message : "<no message>";
   } catch (...) {
     return "unknown exception (not derived from std::exception)";
   }

@@ -1,5 +1,7 @@
 #include "run.hpp"
 
+#include <string>
+
 #include "dagflow/errors.hpp"
 
 namespace dagflow::detail {
@@ -43,7 +45,13 @@ void Run::fail(std::uint32_t task, std::exception_ptr error) noexcept {
 }
 
 void Run::rethrow_if_failed() const {
+  // A task's own failure is the more useful report when the run was also cancelled from outside.
   if (failed_.load(std::memory_order_acquire)) throw TaskError(plan_.node(failed_task_).key(), error_);
+  if (interrupted_)
+    throw CancelledError(
+        "dagflow: the computation was cancelled from outside before all of its " + std::to_string(plan_.size()) +
+        " tasks ran: the oneTBB work that called compute() (an enclosing task or parallel algorithm) was "
+        "cancelled, e.g. because a sibling task threw");
 }
 
 }  // namespace dagflow::detail

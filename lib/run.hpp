@@ -26,7 +26,15 @@ class Run {
 
   bool cancelled() const noexcept { return failed_.load(std::memory_order_relaxed); }
 
-  /// Throws the TaskError of the first failed task, if any. Call after the executor has finished.
+  /// Records that the executor stopped before every task ran although no task failed: the oneTBB work
+  /// it runs in was cancelled from outside (see rethrow_if_failed()). Call before the executor returns.
+  void interrupt() noexcept { interrupted_ = true; }
+
+  /// True when every task ran: no task failed and the run was not interrupted.
+  bool succeeded() const noexcept { return !cancelled() && !interrupted_; }
+
+  /// Throws the TaskError of the first failed task, if any, or else CancelledError when the run was
+  /// interrupted. Call after the executor has finished.
   void rethrow_if_failed() const;
 
   /// The result slot of a task (after the run, only outputs still hold values).
@@ -44,6 +52,8 @@ class Run {
   // Written once, by the thread that set failed_, and read after the executor joined.
   std::uint32_t failed_task_ = 0;
   std::exception_ptr error_;
+  // Written by the thread that waited for the executor's tasks, before the executor returns; read after.
+  bool interrupted_ = false;
 };
 
 }  // namespace dagflow::detail

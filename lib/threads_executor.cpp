@@ -67,6 +67,12 @@ class Dispatcher {
     if (!sources.empty()) put(ReadyTasks{sources.data(), static_cast<std::uint32_t>(sources.size())});
     graph_.wait_for_all();
     DAGFLOW_TSAN_ACQUIRE(this);
+    // The graph's task_group_context is bound to the context of the task that runs this compute(), so
+    // a nested compute() is cancelled with the work around it (a sibling task failing, a cancelled
+    // tbb::parallel_for): tasks not yet started are dropped although no task of ours failed, and their
+    // result slots stay empty. We keep that propagation (an isolated context would make the enclosing
+    // work wait for a computation nobody will use) and report it instead of returning those slots.
+    if (graph_.is_cancelled() && !run_.cancelled()) run_.interrupt();
   }
 
  private:

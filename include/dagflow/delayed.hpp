@@ -130,6 +130,12 @@ struct FunctionBox {
 template <class T>
 class Delayed {
   static_assert(!std::is_reference_v<T>, "dagflow::Delayed<T>: T must not be a reference");
+  // A result is destroyed inside the library (by its last reader, on a worker thread, or while a failed
+  // run unwinds), where an exception from its destructor could only end in std::terminate.
+  static_assert(std::is_void_v<T> || std::is_nothrow_destructible_v<T>,
+                "dagflow::Delayed<T>: T's destructor must not throw (std::is_nothrow_destructible_v<T>): "
+                "dagflow destroys results on worker threads, where such an exception would terminate the "
+                "program");
 
  public:
   /// The type of the value, T (void for a task run only for its effect).
@@ -199,6 +205,10 @@ class DelayedFunction {
                   "argument reaches the function as a U (by const reference, or moved in for a by-value "
                   "parameter) and a std::vector<Delayed<U>> as a std::vector<U>.");
     using R = typename Call::type;
+    static_assert(std::is_void_v<R> || std::is_nothrow_destructible_v<R>,
+                  "dagflow::delayed: the function's result type has a destructor that may throw; dagflow "
+                  "destroys results on worker threads, where that would terminate the program. Make the "
+                  "destructor noexcept.");
 
     (detail::check_argument(args, box_->name), ...);
     const std::uint32_t dep_count = (detail::ArgTraits<std::remove_cvref_t<Args>>::deps(args) + ... + 0u);
@@ -227,7 +237,9 @@ class DelayedFunction {
 
 /// Wraps `function` (any callable: function pointer, lambda, function object) so that calls to it are
 /// recorded as tasks. `name` labels its tasks in keys and pictures. The function is called from worker
-/// threads, possibly concurrently, through a const reference: it must be safe to call that way.
+/// threads, possibly concurrently, through a const reference: it must be safe to call that way. Its
+/// result type must have a non-throwing destructor (checked at compile time when the function is
+/// called): results are destroyed on worker threads, where an exception would terminate the program.
 template <class F>
 DelayedFunction<std::decay_t<F>> delayed(F&& function, std::string name = "task") {
   return DelayedFunction<std::decay_t<F>>(std::forward<F>(function), std::move(name));
@@ -283,9 +295,10 @@ std::vector<T> compute(const std::vector<Delayed<T>>& values, const ComputeOptio
   roots.reserve(values.size());
   for (const auto& value : values) roots.push_back(detail::DelayedAccess::node(value));
   detail::Results results = detail::compute_nodes(roots, options);
+  // Counted from `roots`, not `values`: a task may have changed the caller's list during the run.
   std::vector<T> out;
-  out.reserve(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) out.push_back(detail::take_result<T>(results, i));
+  out.reserve(roots.size());
+  for (std::size_t i = 0; i < roots.size(); ++i) out.push_back(detail::take_result<T>(results, i));
   return out;
 }
 

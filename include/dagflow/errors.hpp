@@ -34,6 +34,16 @@ class GraphError : public Error {
   std::vector<std::string> keys_;
 };
 
+/// A computation that stopped before all of its tasks ran although none of them failed, because the
+/// oneTBB work that called `compute()` was cancelled from outside: a `compute()` nested in a task whose
+/// own run fails, or in a `tbb::parallel_for` (or task group) that an exception cancels. The enclosing
+/// work is being abandoned anyway, so its own error is what reaches the outermost caller; this one only
+/// stops the nested `compute()` from returning results that no task produced.
+class CancelledError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// An exception thrown inside a task, as it reaches the caller of `compute()`.
 ///
 /// The message names the task's key and repeats the original message; `original()` is the exception the
@@ -42,7 +52,8 @@ class TaskError : public Error {
  public:
   /// The failure of task `key`, which threw `original`. The message names the key and repeats the
   /// original's what(), e.g. "dagflow: task 'div-5c1f0e2a' failed: division by zero" ("unknown
-  /// exception ..." for an exception not derived from std::exception).
+  /// exception ..." for an exception not derived from std::exception, "<no message>" for one whose
+  /// what() returns null).
   TaskError(std::string key, std::exception_ptr original);
   /// Key of the task that threw, e.g. "calc_pi-1f3a9c2e".
   const std::string& key() const noexcept { return key_; }

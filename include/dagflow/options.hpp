@@ -59,8 +59,14 @@ class Callback {
 struct ComputeOptions {
   /// Executor to use.
   Scheduler scheduler = Scheduler::threads;
-  /// Number of worker threads for the threads scheduler (a `tbb::task_arena` of that size);
-  /// 0 means all cores. Ignored by the sync scheduler.
+  /// The largest accepted `workers`. oneTBB allocates arena slots up front (about 500 bytes each) and
+  /// crashes on arenas of 2^24 slots or more; 4096 threads is beyond any machine dagflow targets.
+  static constexpr int max_workers = 4096;
+
+  /// Number of worker threads for the threads scheduler: a `tbb::task_arena` of that size for this
+  /// compute; 0 means all cores (oneTBB's shared arena). Must be in
+  /// 0 .. max_workers whatever the scheduler (compute() throws UsageError otherwise); the sync scheduler
+  /// ignores it otherwise.
   int workers = 0;
   /// Observer told about the run and each task; not owned, must outlive the call. May be null.
   Callback* callback = nullptr;

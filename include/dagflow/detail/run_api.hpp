@@ -29,8 +29,10 @@ class Results {
   std::vector<bool> last_use_;
 };
 
-/// Runs every task that `roots` need (and only those) and returns their results.
-/// Throws TaskError when a task throws, UsageError for bad options.
+/// Runs every task that `roots` need (and only those) and returns their results. The array `roots`
+/// must outlive the call; the graph need not: the run holds a reference to each root, so a task may drop
+/// the caller's last handle. Throws TaskError when a task throws, CancelledError when the oneTBB work
+/// around the call was cancelled before every task ran, UsageError for bad options.
 Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& options);
 
 /// Moves (or, when it must, copies) output `output` out of `results` as a T.
