@@ -133,8 +133,12 @@ std::string mixed_text(unsigned seed, std::size_t line_count) {
 // strerror of errno, for a failed system call's assertion.
 std::string os_error_text() { return std::generic_category().message(errno); }
 
-// `path` in single quotes, as error messages name files.
-std::string in_quotes_text(const fs::path& path) { return "'" + path.string() + "'"; }
+// `path` in single quotes, as error messages name files. (Appending, rather than "'" + ... + "'",
+// sidesteps a false -Wrestrict of g++ 12's <string>.)
+std::string in_quotes_text(const fs::path& path) {
+  std::string quoted;
+  return quoted.append(1, '\'').append(path.string()).append(1, '\'');
+}
 
 template <class F>
 std::string message_of(F&& action) {

@@ -72,10 +72,11 @@ class NestedCancellation : public dagflow_test::SchedulerTest {
         },
         "boom");
     for (int round = 0; round < 20; ++round) {
-      std::vector<Delayed<long>> parts;
-      for (int i = 0; i < 12; ++i) parts.push_back(nested(i));
+      // The failing sibling sits among the nested computes (fourth of thirteen).
       const Delayed<long> failing = boom();
-      parts.insert(parts.begin() + 3, failing);
+      std::vector<Delayed<long>> parts;
+      parts.reserve(13);
+      for (int i = 0; i < 13; ++i) parts.push_back(i == 3 ? failing : nested(i < 3 ? i : i - 1));
       try {
         dagflow::compute(parts, options());
         ADD_FAILURE() << "expected a TaskError";
