@@ -357,6 +357,34 @@ void BM_flow_graph(benchmark::State& state, int id) {
   state.counters["tasks"] = tasks;
 }
 
+// --- Latency of small graphs --------------------------------------------------------------------------
+
+// A diamond of four tasks computed 20000 times in a row, with all cores (workers = 0) and with explicit
+// worker counts, which need an arena of their own: what a program that computes many small graphs pays
+// per compute, and whether that cost stays flat (counters: the mean of the first and of the last 1000).
+void BM_small_graph(benchmark::State& state) {
+  const dagflow::ComputeOptions options{.workers = static_cast<int>(state.range(0))};
+  const auto a = leaf(1);
+  const auto graph = add(inc(a), add(a, leaf(2)));
+  std::vector<double> micros;
+  micros.reserve(static_cast<std::size_t>(state.max_iterations));
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    const Value result = graph.compute(options);
+    const double elapsed = nanoseconds_since(start) * 1e-3;
+    if (result != (leaf_value(1) + 1) + (leaf_value(1) + leaf_value(2))) {
+      state.SkipWithError("small graph: wrong result");
+      return;
+    }
+    micros.push_back(elapsed);
+    state.SetIterationTime(elapsed * 1e-6);
+  }
+  const std::size_t window = std::min<std::size_t>(1000, micros.size());
+  const auto mean = [](auto first, auto last) { return std::accumulate(first, last, 0.0) / static_cast<double>(last - first); };
+  state.counters["first_us"] = mean(micros.begin(), micros.begin() + static_cast<std::ptrdiff_t>(window));
+  state.counters["last_us"] = mean(micros.end() - static_cast<std::ptrdiff_t>(window), micros.end());
+}
+
 // Registered shape by shape, dagflow then the raw graph, so that both meet the allocator in a similar
 // state (a long run of one kind leaves the heap fragmented for the next).
 void register_benchmarks() {
@@ -368,6 +396,14 @@ void register_benchmarks() {
           ->MinTime(1.0);
     }
   }
+  benchmark::RegisterBenchmark("dagflow/small_graph", BM_small_graph)
+      ->ArgName("workers")
+      ->Args({0})
+      ->Args({1})
+      ->Args({2})
+      ->UseManualTime()
+      ->Unit(benchmark::kMicrosecond)
+      ->Iterations(20000);
 }
 
 void print_summary() {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <utility>
 
 namespace dagflow::detail {
 
@@ -42,6 +43,8 @@ class FileDescriptor {
     if (fd_ >= 0) ::close(fd_);
   }
   int get() const noexcept { return fd_; }
+  /// Gives up ownership (to close it and check close's result, say).
+  int release() noexcept { return std::exchange(fd_, -1); }
 
  private:
   int fd_;

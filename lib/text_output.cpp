@@ -58,8 +58,8 @@ constexpr std::size_t write_buffer_size = 1 << 18;
 bool ends_with_gz(const std::string& path) { return std::string_view(path).ends_with(".gz"); }
 }  // namespace
 
-TextFileWriter::TextFileWriter(std::string path) : path_(std::move(path)) {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+TextFileWriter::TextFileWriter(std::string path) : path_(std::move(path)), file_(path_) {
+  fd_ = ::open(file_.temporary_path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd_ < 0) throw_os_error(errno, "cannot create '" + path_ + "'");
   if (ends_with_gz(path_)) {
     gz_ = ::gzdopen(fd_, "wb");
@@ -123,6 +123,7 @@ void TextFileWriter::close() {
     if (status != Z_OK) throw Error("dagflow: cannot write '" + path_ + "': gzip error " + std::to_string(status));
   }
   if (fd_ >= 0 && ::close(std::exchange(fd_, -1)) != 0) throw_os_error(errno, "cannot write '" + path_ + "'");
+  file_.commit();
 }
 
 }  // namespace dagflow::detail

@@ -1,21 +1,26 @@
 // DOT output and rendering through Graphviz's `dot` program.
 #include "dagflow/visualize.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <unordered_map>
 #include <vector>
 
+#include "dagflow/atomic_file.hpp"
 #include "dagflow/errors.hpp"
 #include "plan.hpp"
+#include "posix_file.hpp"
 
 extern char** environ;
 
@@ -93,31 +98,109 @@ void write_collapsed(std::ostringstream& dot, const Plan& plan, std::size_t limi
   }
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) throw Error("dagflow::visualize: cannot write '" + path.string() + "'");
+[[noreturn]] void fail_to_render(const std::string& format, const std::filesystem::path& output,
+                                 const std::string& why) {
+  throw Error("dagflow::visualize: Graphviz's `dot -T" + format + "` failed to draw '" + output.string() + "'" + why);
 }
 
-// Runs `dot -T<format> -o <output> <input>` without a shell, so no path needs quoting.
-void render(const std::filesystem::path& dot_file, const std::filesystem::path& output, const std::string& format) {
-  std::string program = "dot", type = "-T" + format, out_flag = "-o" + output.string(), in = dot_file.string();
-  char* argv[] = {program.data(), type.data(), out_flag.data(), in.data(), nullptr};
+// Starts `dot -T<format>` reading `input` as its standard input and writing to `output`. No path
+// reaches dot's command line, so no file name can be taken for one of its options.
+pid_t spawn_dot(const std::string& format, int input, int output, const std::filesystem::path& path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, input, STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, output, STDOUT_FILENO);
+  std::string program = "dot", type = "-T" + format;
+  char* argv[] = {program.data(), type.data(), nullptr};
   pid_t pid = 0;
-  const int spawn_error = posix_spawnp(&pid, "dot", nullptr, nullptr, argv, environ);
+  const int spawn_error = posix_spawnp(&pid, "dot", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
   if (spawn_error == ENOENT) {
-    throw Error("dagflow::visualize: Graphviz's `dot` program is needed to write '" + output.string() +
+    throw Error("dagflow::visualize: Graphviz's `dot` program is needed to write '" + path.string() +
                 "' but was not found on PATH; install Graphviz (Debian/Ubuntu: apt-get install graphviz) or "
                 "write a .dot file instead");
   }
-  if (spawn_error != 0)
-    throw Error("dagflow::visualize: cannot start Graphviz's `dot`: " + std::string(std::strerror(spawn_error)));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  if (spawn_error != 0) throw Error("dagflow::visualize: cannot start Graphviz's `dot`: " + os_message(spawn_error));
+  return pid;
+}
+
+// Sends `text` to dot and collects what it prints, at the same time, so that neither side waits on a full
+// pipe. The text goes through a socket: send() with MSG_NOSIGNAL reports a dot that stopped reading as
+// EPIPE where a pipe would raise SIGPIPE in the caller.
+struct Exchange {
+  std::string printed;
+  bool took_all_input = true;
+};
+
+Exchange exchange_with(int to_dot, int from_dot, std::string_view text) {
+  Exchange result;
+  std::string& printed = result.printed;
+  char buffer[1 << 16];
+  bool sending = true;
+  for (;;) {
+    if (sending && text.empty()) {
+      ::shutdown(to_dot, SHUT_WR);  // dot's end of input
+      sending = false;
+    }
+    pollfd fds[2] = {{from_dot, POLLIN, 0}, {sending ? to_dot : -1, POLLOUT, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      throw_os_error(errno, "visualize: waiting for Graphviz's dot");
+    }
+    if (sending && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
+      const ssize_t sent = ::send(to_dot, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (sent >= 0) {
+        text.remove_prefix(static_cast<std::size_t>(sent));
+      } else if (errno == EPIPE || errno == ECONNRESET) {
+        sending = false;  // dot stopped reading: it failed, and its status should say so
+        result.took_all_input = false;
+      } else if (errno != EAGAIN && errno != EINTR) {
+        throw_os_error(errno, "visualize: writing to Graphviz's dot");
+      }
+    }
+    if ((fds[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0) {
+      const ssize_t got = ::read(from_dot, buffer, sizeof buffer);
+      if (got == 0) return result;
+      if (got > 0) printed.append(buffer, static_cast<std::size_t>(got));
+      if (got < 0 && errno != EINTR && errno != EAGAIN) throw_os_error(errno, "visualize: reading from Graphviz's dot");
+    }
   }
+}
+
+// Runs dot on `text` and returns the picture. Nothing touches the file system: if this process dies,
+// dot loses its input or output and exits too, and leaves no file behind.
+std::string render(std::string_view text, const std::string& format, const std::filesystem::path& path) {
+  int sockets[2];
+  int pipe_ends[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0)
+    throw_os_error(errno, "visualize: cannot connect to Graphviz's dot");
+  const FileDescriptor to_dot(sockets[0]);
+  FileDescriptor dot_input(sockets[1]);
+  if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw_os_error(errno, "visualize: cannot connect to Graphviz's dot");
+  const FileDescriptor from_dot(pipe_ends[0]);
+  FileDescriptor dot_output(pipe_ends[1]);
+  const pid_t pid = spawn_dot(format, dot_input.get(), dot_output.get(), path);
+  // dot holds the only other ends now: its exit ends our reading, and an early exit fails our sending.
+  ::close(dot_input.release());
+  ::close(dot_output.release());
+  Exchange exchange;
+  try {
+    exchange = exchange_with(to_dot.get(), from_dot.get(), text);
+  } catch (...) {
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    throw;
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) fail_to_render(format, path, " (killed by signal " + std::to_string(WTERMSIG(status)) + ")");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw Error("dagflow::visualize: Graphviz's `dot -T" + format + "` failed to write '" + output.string() + "'");
+    fail_to_render(format, path, " (exit status " + std::to_string(WEXITSTATUS(status)) + "; its message is above)");
+  if (!exchange.took_all_input) fail_to_render(format, path, " (it stopped reading the graph)");
+  if (exchange.printed.empty()) fail_to_render(format, path, " (it printed nothing)");
+  return std::move(exchange.printed);
 }
 
 }  // namespace
@@ -145,20 +228,13 @@ void visualize(std::span<Node* const> roots, const std::filesystem::path& path, 
                      "'; use a .dot, .svg, .png or .pdf file name");
   }
   const std::string dot = to_dot(roots, options);
-  if (format == "dot" || format == "gv") {
-    write_file(path, dot);
-    return;
-  }
-  std::filesystem::path dot_file = path;
-  dot_file += ".dagflow-tmp.dot";
-  write_file(dot_file, dot);
+  // Written whole or not at all: the picture (or the DOT text) is complete before the file is created.
+  const std::string contents = format == "dot" || format == "gv" ? dot : render(dot, format, path);
   try {
-    render(dot_file, path, format);
-  } catch (...) {
-    std::filesystem::remove(dot_file);
-    throw;
+    write_file_atomically(path, contents);
+  } catch (const std::system_error& error) {
+    throw Error(std::string("dagflow::visualize: ") + error.what());
   }
-  std::filesystem::remove(dot_file);
 }
 
 }  // namespace dagflow::detail

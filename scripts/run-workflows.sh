@@ -19,7 +19,10 @@ run() {  # run NAME COMMAND...: print the command's output and keep it in out/NA
   shift
   echo
   echo "=== $name: $*"
-  "$@" | tee "out/$name.txt"
+  # Kept under a temporary name until the command succeeded, like the programs' own outputs, so that
+  # out/ never holds a partial result.
+  "$@" | tee "out/.$name.txt.tmp"
+  mv "out/.$name.txt.tmp" "out/$name.txt"
 }
 
 if $quick; then

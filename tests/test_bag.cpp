@@ -624,6 +624,10 @@ TEST_P(PartitionCountLimits, CountsBeyondWhatABagCanHoldAreUsageErrorsNamingTheO
     const std::string range = usage_error_of([&] { bag::range(10, n); });
     EXPECT_NE(range.find("bag::range: npartitions must be at most"), std::string::npos) << range;
     EXPECT_NE(usage_error_of([&] { bag::from_sequence(std::vector<int>{}, {.npartitions = n}); }), "(nothing thrown)");
+    // repartition said std::length_error ("cannot create std::vector larger than max_size()").
+    const std::string repartition = usage_error_of([&] { bag::range(10, 2).repartition(n); });
+    EXPECT_NE(repartition.find("Bag::repartition: the number of partitions must be at most"), std::string::npos)
+        << repartition;
   }
   // Counts a bag can hold are honoured exactly, empty partitions and all.
   const auto many = bag::range(10, 1000);

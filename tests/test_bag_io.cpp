@@ -644,6 +644,42 @@ TEST_P(BagIo, ToTextfilesWriteFailureIsATaskErrorNamingTheFile) {
   }
 }
 
+// The names in `dir`, sorted; temporary files included.
+Lines names_in(const fs::path& dir) {
+  Lines names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_P(BagIo, ToTextfilesNeverLeavesAPartialFile) {
+  // Partition 1 fails after more lines than the writer buffers (256 KiB), so part of it was on disk.
+  // The file under its final name must not appear, nor any temporary; partition 0 is complete.
+  write("out/1.txt", "the previous run's complete file\n");
+  std::vector<int> numbers(200'000, 1);
+  numbers.back() = -1;
+  const auto bag = dagflow::bag::from_sequence(numbers, {.npartitions = 2});
+  const auto format = [](int x) {
+    if (x < 0) throw std::runtime_error("cannot format a negative number");
+    return std::string(8, 'x');
+  };
+  EXPECT_THROW(dagflow::bag::to_textfiles(bag, path("out/*.txt").string(), format, options()), dagflow::TaskError);
+  EXPECT_EQ(read_bytes(path("out/1.txt")), "the previous run's complete file\n");  // old file untouched
+  const Lines names = names_in(path("out"));
+  if (names.size() == 2) EXPECT_EQ(read_bytes(path("out/0.txt")).size(), 100'000u * 9);  // it ran, whole
+  EXPECT_EQ(names.back(), "1.txt") << "partition 0 may have been cancelled, but nothing else may be left";
+  EXPECT_LE(names.size(), 2u);
+}
+
+TEST_P(BagIo, ToTextfilesReplacesFilesWholeAndLeavesNoTemporaries) {
+  write("out/0.txt", std::string(100'000, 'o'));  // longer than the new contents
+  const auto written = dagflow::bag::to_textfiles(bag_of({{"a", "b"}, {"c"}}), path("out/*.txt").string(), options());
+  EXPECT_EQ(read_bytes(written[0]), "a\nb\n");
+  EXPECT_EQ(read_bytes(written[1]), "c\n");
+  EXPECT_EQ(names_in(path("out")), (Lines{"0.txt", "1.txt"}));
+  EXPECT_EQ(fs::status(written[0]).permissions() & fs::perms::owner_write, fs::perms::owner_write);
+}
+
 // --- Real text --------------------------------------------------------------------------------------
 
 TEST_P(BagIo, MobyDickLinesMatchGetline) {

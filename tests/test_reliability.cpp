@@ -234,4 +234,55 @@ TEST_P(OddExceptions, NullWhatIsATaskError) {
 
 DAGFLOW_TEST_ON_EVERY_SCHEDULER(OddExceptions);
 
+// --- Arenas kept between computes -----------------------------------------------------------------------
+// compute({.workers = N}) reuses an arena per calling thread and worker count instead of making one per
+// call (which cost 8-13 µs and grew without bound over many computes). These check what the reuse must
+// not change.
+
+const auto plus_one = dagflow::delayed([](int x) { return x + 1; }, "plus_one");
+
+TEST(ArenaReuse, AlternatingWorkerCountsGiveRightAnswers) {
+  // Twenty counts cycle through a cache of sixteen arenas, so arenas are dropped and made again all the time.
+  const auto graph = plus_one(plus_one(plus_one(0)));
+  for (int round = 0; round < 20; ++round) {
+    for (int workers = 1; workers <= 20; ++workers) ASSERT_EQ(graph.compute({.workers = workers}), 3) << workers;
+  }
+}
+
+TEST(ArenaReuse, EachCallingThreadGetsItsOwnWorkers) {
+  // Two threads compute at once with one worker each, and each task waits for the other thread's task.
+  // They meet only if each compute has a thread of its own, as with an arena per call; an arena shared by
+  // the two calls would queue the second compute behind the first, whose task waits for it (until the
+  // 10 s limit here).
+  std::atomic<int> arrived{0};
+  const auto meet = dagflow::delayed(
+      [&arrived](int id) {
+        arrived.fetch_add(1);
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (arrived.load() < 2 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+        return arrived.load() >= 2 ? id : -1;
+      },
+      "meet");
+  for (int round = 0; round < 3; ++round) {  // the second and third rounds reuse the threads' arenas
+    arrived = 0;
+    std::optional<int> first, second;
+    std::thread other([&] { second = meet(2).compute({.workers = 1}); });
+    first = meet(1).compute({.workers = 1});
+    other.join();
+    EXPECT_EQ(first, 1) << "round " << round;
+    EXPECT_EQ(second, 2) << "round " << round;
+  }
+}
+
+TEST(ArenaReuse, ComputesInsideATaskWithTheSameWorkerCount) {
+  // The inner computes run on oneTBB threads, which keep an arena per call; the outer one reuses its own.
+  const auto inner = dagflow::delayed([](int x) { return plus_one(x).compute({.workers = 2}); }, "inner");
+  std::vector<dagflow::Delayed<int>> parts;
+  for (int i = 0; i < 16; ++i) parts.push_back(inner(i));
+  for (int round = 0; round < 5; ++round) {
+    const std::vector<int> values = dagflow::compute(parts, {.workers = 2});
+    for (int i = 0; i < 16; ++i) ASSERT_EQ(values[static_cast<std::size_t>(i)], i + 1);
+  }
+}
+
 }  // namespace

@@ -2,8 +2,13 @@
 #include <dagflow/dagflow.hpp>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -83,6 +88,91 @@ TEST(Visualize, RendersSvgWithGraphviz) {
   EXPECT_NE(text.str().find("<svg"), std::string::npos);
   EXPECT_NE(text.str().find(">add<"), std::string::npos);
   std::filesystem::remove(path);
+}
+
+// A directory of its own for each test that writes pictures, removed afterwards.
+class VisualizeFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("dagflow_visualize_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (saved_path_) ::setenv("PATH", saved_path_->c_str(), 1);
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_)) out.push_back(entry.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  static std::string read(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  // Puts a fake `dot` running `script` first on PATH (restored by TearDown).
+  void fake_dot(const std::string& script) {
+    const auto bin = dir_ / "bin";
+    std::filesystem::create_directories(bin);
+    std::ofstream(bin / "dot") << "#!/bin/sh\n" << script << "\n";
+    std::filesystem::permissions(bin / "dot", std::filesystem::perms::owner_all);
+    saved_path_ = std::getenv("PATH");
+    ::setenv("PATH", (bin.string() + ":" + *saved_path_).c_str(), 1);
+  }
+
+  std::filesystem::path dir_;
+  std::optional<std::string> saved_path_;
+};
+
+bool have_dot() { return std::system("command -v dot > /dev/null 2>&1") == 0; }
+
+TEST_F(VisualizeFiles, ANameStartingWithADashIsAFileNotAnOption) {
+  if (!have_dot()) GTEST_SKIP() << "Graphviz's dot is not installed";
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir_);
+  add(add(1, 2), 3).visualize("-v.svg");
+  add(1, 2).visualize("-o.dot");
+  std::filesystem::current_path(cwd);
+  EXPECT_NE(read(dir_ / "-v.svg").find("<svg"), std::string::npos);
+  EXPECT_EQ(read(dir_ / "-o.dot").rfind("digraph", 0), 0u);
+  EXPECT_EQ(names(), (std::vector<std::string>{"-o.dot", "-v.svg"}));  // and no temporary files
+}
+
+TEST_F(VisualizeFiles, AFailingDotLeavesTheOldPictureAndNoTemporaries) {
+  std::ofstream(dir_ / "graph.svg") << "<svg>the old picture</svg>";
+  fake_dot("cat > /dev/null; echo 'half a picture'; exit 3");
+  try {
+    add(1, 2).visualize(dir_ / "graph.svg");
+    FAIL() << "expected dagflow::Error";
+  } catch (const dagflow::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("graph.svg"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("exit status 3"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(read(dir_ / "graph.svg"), "<svg>the old picture</svg>");
+  EXPECT_EQ(names(), (std::vector<std::string>{"bin", "graph.svg"}));
+}
+
+TEST_F(VisualizeFiles, ADotThatStopsReadingIsAnErrorNotASignal) {
+  // The DOT text of 5000 tasks is far larger than a socket buffer, so sending it meets a closed reader.
+  std::vector<dagflow::Delayed<int>> parts;
+  for (int n = 0; n < 5000; ++n) parts.push_back(add(n, n));
+  fake_dot("exit 0");
+  EXPECT_THROW(dagflow::gather(parts).visualize(dir_ / "big.png", {.max_nodes = 0}), dagflow::Error);
+  EXPECT_EQ(names(), std::vector<std::string>{"bin"});
+}
+
+TEST_F(VisualizeFiles, WhatDotPrintsIsThePicture) {
+  fake_dot("cat");  // a dot that draws its input as is
+  const auto graph = add(1, 2);
+  graph.visualize(dir_ / "echo.pdf");
+  EXPECT_EQ(read(dir_ / "echo.pdf"), graph.to_dot());
 }
 
 TEST(Visualize, BadOptionsAndExtensions) {

@@ -1,6 +1,7 @@
 // Umbrella header: everything a dagflow user needs.
 #pragma once
 
+#include "dagflow/atomic_file.hpp"
 #include "dagflow/bag.hpp"
 #include "dagflow/bag_io.hpp"
 #include "dagflow/compression.hpp"

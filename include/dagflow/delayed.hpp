@@ -164,8 +164,9 @@ class Delayed {
     detail::Node* roots[] = {checked_node()};
     return detail::to_dot(roots, options);
   }
-  /// Draws the graph to `path` (.dot, .svg, .png or .pdf). Throws UsageError for another extension and
-  /// Error when Graphviz is needed and missing.
+  /// Draws the graph to `path` (.dot, .svg, .png or .pdf), which appears complete or not at all. Throws
+  /// UsageError for another extension, Error when Graphviz is needed and missing or fails, or the file
+  /// cannot be written.
   void visualize(const std::filesystem::path& path, const VisualizeOptions& options = {}) const {
     detail::Node* roots[] = {checked_node()};
     detail::visualize(roots, path, options);

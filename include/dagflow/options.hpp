@@ -63,8 +63,9 @@ struct ComputeOptions {
   /// crashes on arenas of 2^24 slots or more; 4096 threads is beyond any machine dagflow targets.
   static constexpr int max_workers = 4096;
 
-  /// Number of worker threads for the threads scheduler: a `tbb::task_arena` of that size for this
-  /// compute; 0 means all cores (oneTBB's shared arena). Must be in
+  /// Number of worker threads for the threads scheduler: a `tbb::task_arena` of that size; 0 means all
+  /// cores (oneTBB's shared arena). Each calling thread keeps its arenas for the few worker counts it
+  /// used last, so repeated small computes cost microseconds with any count. Must be in
   /// 0 .. max_workers whatever the scheduler (compute() throws UsageError otherwise); the sync scheduler
   /// ignores it otherwise.
   int workers = 0;

@@ -24,8 +24,9 @@ struct VisualizeOptions {
 namespace detail {
 /// DOT text of the graph that `roots` need. Throws UsageError for an invalid rankdir.
 std::string to_dot(std::span<Node* const> roots, const VisualizeOptions& options);
-/// Writes the graph to `path`; the format follows the extension (.dot, .svg, .png, .pdf). Throws
-/// UsageError for an unknown extension and Error when Graphviz's `dot` is missing or fails.
+/// Writes the graph to `path`; the format follows the extension (.dot, .svg, .png, .pdf). The file
+/// appears complete or not at all (AtomicFile). Throws UsageError for an unknown extension and Error
+/// when Graphviz's `dot` is missing or fails, or the file cannot be written.
 void visualize(std::span<Node* const> roots, const std::filesystem::path& path, const VisualizeOptions& options);
 }  // namespace detail
 

@@ -64,7 +64,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCommandLine{"wordcount", "--blocksize -1 " + novel, "blocksize cannot be negative"},
                       BadCommandLine{"wordcount", "--blocksize 2TiB " + novel, "not in range 0 to 1099511627776"},
                       BadCommandLine{"wordcount", "--graph {out} /no/such/book.txt", "does not exist"},
-                      BadCommandLine{"wordcount", "", "files is required"}),
+                      BadCommandLine{"wordcount", "", "files is required"},
+                      BadCommandLine{"mandelbrot", "--width 8 --height 8 -o /no/such/dir/m.png", "/no/such/dir/m.png"},
+                      BadCommandLine{"pi", "--samples 10 --graph /no/such/dir/g.dot", "/no/such/dir/g.dot"}),
     [](const ::testing::TestParamInfo<BadCommandLine>& info) {
       return info.param.program + "_" + std::to_string(info.index);
     });

@@ -68,10 +68,11 @@ Partitions<T> split_partitions(const Partitions<T>& parts, std::size_t n) {
   return out;
 }
 
-/// repartition(n): the same elements in the same order in n partitions. Throws UsageError for n == 0.
+/// repartition(n): the same elements in the same order in n partitions. Throws UsageError for n == 0 or
+/// above max_partitions().
 template <class T>
 Partitions<T> repartition(const Partitions<T>& parts, std::size_t n) {
-  if (n == 0) throw UsageError("dagflow: Bag::repartition: the number of partitions must be at least 1, got 0");
+  check_partition_count(n, "Bag::repartition: the number of partitions");
   if (n == parts.size()) return parts;
   if (parts.empty()) {
     // Nothing to cut: n empty partitions sharing one constant.

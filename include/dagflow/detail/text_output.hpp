@@ -10,6 +10,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "dagflow/atomic_file.hpp"
+
 namespace dagflow::detail {
 
 /// The output file names for `count` partitions: every '*' in `pattern` replaced by the partition
@@ -18,19 +20,23 @@ namespace dagflow::detail {
 std::vector<std::string> text_output_paths(const std::string& pattern, std::size_t count);
 
 /// Writes lines to a file, each followed by "\n", through a large buffer; gzip-compressed when the
-/// name ends in ".gz". Not thread-safe; one writer per task.
+/// name ends in ".gz". The lines go to a temporary file that close() renames to `path` (see AtomicFile),
+/// so an interrupted write never leaves a partial file under that name. Not thread-safe; one writer per
+/// task.
 class TextFileWriter {
  public:
-  /// Creates or truncates `path`. Throws std::system_error naming it.
+  /// Creates the temporary file beside `path`. Throws std::system_error naming `path`.
   explicit TextFileWriter(std::string path);
   TextFileWriter(const TextFileWriter&) = delete;
   TextFileWriter& operator=(const TextFileWriter&) = delete;
-  /// Closes the file if close() was not called, ignoring errors (an exception is already on its way).
+  /// Closes and removes the temporary file if close() was not called, ignoring errors (an exception is
+  /// already on its way).
   ~TextFileWriter();
 
   /// Appends `line` and a "\n". Throws std::system_error or dagflow::Error naming the file.
   void write_line(std::string_view line);
-  /// Flushes and closes; the file is complete only when this returned. Throws like write_line.
+  /// Flushes, closes and renames the file to its name; it exists under that name only when this
+  /// returned. Throws like write_line.
   void close();
 
  private:
@@ -38,6 +44,7 @@ class TextFileWriter {
   [[noreturn]] void fail(const char* what) const;
 
   std::string path_;
+  AtomicFile file_;
   int fd_ = -1;
   void* gz_ = nullptr;  // gzFile, for .gz names; void* keeps zlib out of this header
   std::string buffer_;
