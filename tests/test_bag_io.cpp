@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -666,9 +668,50 @@ TEST_P(BagIo, ToTextfilesNeverLeavesAPartialFile) {
   EXPECT_THROW(dagflow::bag::to_textfiles(bag, path("out/*.txt").string(), format, options()), dagflow::TaskError);
   EXPECT_EQ(read_bytes(path("out/1.txt")), "the previous run's complete file\n");  // old file untouched
   const Lines names = names_in(path("out"));
-  if (names.size() == 2) EXPECT_EQ(read_bytes(path("out/0.txt")).size(), 100'000u * 9);  // it ran, whole
+  if (names.size() == 2) {
+    EXPECT_EQ(read_bytes(path("out/0.txt")).size(), 100'000u * 9);  // it ran, whole
+  }
   EXPECT_EQ(names.back(), "1.txt") << "partition 0 may have been cancelled, but nothing else may be left";
   EXPECT_LE(names.size(), 2u);
+}
+
+using BagIoInterrupted = WithTempDir<::testing::Test>;
+
+TEST_F(BagIoInterrupted, AWriterKilledBySigtermLeavesNoFileUnderItsFinalName) {
+  // A child process writes one partition and blocks half-way, after several buffers reached the disk;
+  // it is killed there, as Ctrl-C or a job scheduler would. (The child uses the sync scheduler: after
+  // fork() only the calling thread exists, so oneTBB's workers cannot be relied on.)
+  const std::string pattern = path("out/*.txt").string();
+  fs::create_directories(path("out"));
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const auto format = [](int x) {
+      if (x == 500'000) ::pause();  // blocks until the signal arrives
+      return "a line of text";
+    };
+    std::vector<int> numbers(1'000'000);
+    std::iota(numbers.begin(), numbers.end(), 0);
+    dagflow::bag::to_textfiles(dagflow::bag::from_sequence(std::move(numbers), {.npartitions = 1}), pattern, format,
+                               {.scheduler = dagflow::Scheduler::sync});
+    ::_exit(0);
+  }
+  // Wait for the temporary file to hold data, then kill the writer.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::uintmax_t written = 0;
+  while (written < 1'000'000 && std::chrono::steady_clock::now() < give_up) {
+    for (const auto& entry : fs::directory_iterator(path("out"))) written = std::max(written, entry.file_size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(child, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_GE(written, 1'000'000u) << "the child never wrote";
+  EXPECT_FALSE(fs::exists(path("out/0.txt"))) << "a partial file under the final name";
+  // What is left is the hidden temporary file, which no reader of "out/*.txt" matches.
+  for (const auto& entry : fs::directory_iterator(path("out")))
+    EXPECT_EQ(entry.path().filename().string().rfind(".0.txt.tmp-", 0), 0u) << entry.path();
 }
 
 TEST_P(BagIo, ToTextfilesReplacesFilesWholeAndLeavesNoTemporaries) {
