@@ -4,13 +4,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <sstream>
@@ -103,24 +105,45 @@ void write_collapsed(std::ostringstream& dot, const Plan& plan, std::size_t limi
   throw Error("dagflow::visualize: Graphviz's `dot -T" + format + "` failed to draw '" + output.string() + "'" + why);
 }
 
+// The full path of `program` in the directories of PATH, or "" when none has it.
+std::string find_on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string_view directories = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (;;) {
+    const std::size_t end = std::min(directories.find(':'), directories.size());
+    std::string candidate(end == 0 ? std::string_view(".") : directories.substr(0, end));
+    candidate.append("/").append(program);
+    struct stat status {};
+    if (::stat(candidate.c_str(), &status) == 0 && S_ISREG(status.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    if (end == directories.size()) return "";
+    directories.remove_prefix(end + 1);
+  }
+}
+
 // Starts `dot -T<format>` reading `input` as its standard input and writing to `output`. No path
-// reaches dot's command line, so no file name can be taken for one of its options.
+// reaches dot's command line, so no file name can be taken for one of its options. The child asks the
+// kernel to kill it when the thread that started it ends; that thread waits in render() until dot exits,
+// so it ends early only when the process dies (a signal), and then dot dies with it instead of running on.
 pid_t spawn_dot(const std::string& format, int input, int output, const std::filesystem::path& path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, input, STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, output, STDOUT_FILENO);
-  std::string program = "dot", type = "-T" + format;
-  char* argv[] = {program.data(), type.data(), nullptr};
-  pid_t pid = 0;
-  const int spawn_error = posix_spawnp(&pid, "dot", &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawn_error == ENOENT) {
+  const std::string program = find_on_path("dot");
+  if (program.empty()) {
     throw Error("dagflow::visualize: Graphviz's `dot` program is needed to write '" + path.string() +
                 "' but was not found on PATH; install Graphviz (Debian/Ubuntu: apt-get install graphviz) or "
                 "write a .dot file instead");
   }
-  if (spawn_error != 0) throw Error("dagflow::visualize: cannot start Graphviz's `dot`: " + os_message(spawn_error));
+  std::string name = "dot", type = "-T" + format;
+  char* argv[] = {name.data(), type.data(), nullptr};
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw_os_error(errno, "visualize: cannot start Graphviz's dot");
+  if (pid == 0) {
+    // Between fork and exec only async-signal-safe calls: other threads of the parent may have held locks.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
+    if (::dup2(input, STDIN_FILENO) < 0 || ::dup2(output, STDOUT_FILENO) < 0) ::_exit(127);
+    ::execve(program.c_str(), argv, environ);
+    ::_exit(127);
+  }
   return pid;
 }
 

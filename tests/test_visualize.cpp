@@ -2,15 +2,19 @@
 #include <dagflow/dagflow.hpp>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 namespace {
 
@@ -173,6 +177,46 @@ TEST_F(VisualizeFiles, WhatDotPrintsIsThePicture) {
   const auto graph = add(1, 2);
   graph.visualize(dir_ / "echo.pdf");
   EXPECT_EQ(read(dir_ / "echo.pdf"), graph.to_dot());
+}
+
+// True while process `pid` exists and is not a zombie (a killed child's orphan may wait to be reaped).
+bool running(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto state = line.rfind(')');
+  return state != std::string::npos && state + 2 < line.size() && line[state + 2] != 'Z';
+}
+
+TEST_F(VisualizeFiles, AKilledCallerTakesDotWithIt) {
+  // A dot that takes its time; the process that started it is killed meanwhile (as by SIGTERM or a job
+  // scheduler). dot must not run on, and no file may appear. The caller is a forked child, which only
+  // draws (no oneTBB threads are needed after fork()).
+  fake_dot("echo $$ > '" + (dir_ / "dot.pid").string() + "'; exec sleep 60");
+  const pid_t caller = ::fork();
+  ASSERT_GE(caller, 0);
+  if (caller == 0) {
+    try {
+      add(1, 2).visualize(dir_ / "slow.svg");
+    } catch (...) {
+    }
+    ::_exit(0);
+  }
+  pid_t dot = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (dot == 0 && std::chrono::steady_clock::now() < give_up) {
+    std::ifstream(dir_ / "dot.pid") >> dot;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(caller, SIGKILL);
+  ASSERT_EQ(::waitpid(caller, nullptr, 0), caller);
+  ASSERT_GT(dot, 0) << "the fake dot never started";
+  while (running(dot) && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_FALSE(running(dot)) << "dot " << dot << " outlived the process that started it";
+  if (running(dot)) ::kill(dot, SIGKILL);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "slow.svg"));
+  EXPECT_EQ(names(), (std::vector<std::string>{"bin", "dot.pid"}));
 }
 
 TEST(Visualize, BadOptionsAndExtensions) {
