@@ -628,6 +628,8 @@ TEST_P(PartitionCountLimits, CountsBeyondWhatABagCanHoldAreUsageErrorsNamingTheO
     const std::string repartition = usage_error_of([&] { bag::range(10, 2).repartition(n); });
     EXPECT_NE(repartition.find("Bag::repartition: the number of partitions must be at most"), std::string::npos)
         << repartition;
+    const std::string groupby = usage_error_of([&] { bag::range(10, 2).groupby([](std::int64_t x) { return x; }, n); });
+    EXPECT_NE(groupby.find("Bag::groupby: npartitions must be at most"), std::string::npos) << groupby;
   }
   // Counts a bag can hold are honoured exactly, empty partitions and all.
   const auto many = bag::range(10, 1000);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <numeric>
+#include <ostream>
 #include <set>
 #include <string>
 #include <utility>
@@ -190,6 +191,137 @@ TEST_P(GroupingSpecialCases, FrequenciesTasksAreNamed) {
 }
 
 DAGFLOW_TEST_ON_EVERY_SCHEDULER(GroupingSpecialCases);
+
+// --- groupby as a staged shuffle ----------------------------------------------------------------------
+
+using Groups = std::vector<std::pair<int, std::vector<int>>>;
+
+/// What groupby(key, n) must give, computed the plain way: output partition b holds the keys k with
+/// bucket_of(k, n) == b in order of first appearance, each with its elements in bag order.
+std::vector<Groups> plain_groupby(const std::vector<int>& items, int (*key)(int), std::size_t n) {
+  std::vector<Groups> parts(n);
+  std::vector<std::map<int, std::size_t>> where(n);  // key -> index of its group in parts[b]
+  for (int x : items) {
+    const int k = key(x);
+    const std::size_t b = dagflow::detail::bucket_of(k, n);
+    auto [it, added] = where[b].try_emplace(k, parts[b].size());
+    if (added) parts[b].emplace_back(k, std::vector<int>{});
+    parts[b][it->second].second.push_back(x);
+  }
+  return parts;
+}
+
+/// The number of dependencies in a graph drawn task by task: one " -> " line each.
+std::size_t edge_count(const std::string& dot) {
+  std::size_t edges = 0;
+  for (std::size_t at = dot.find(" -> "); at != std::string::npos; at = dot.find(" -> ", at + 1)) ++edges;
+  return edges;
+}
+
+/// A groupby to check: `elements` integers in `inputs` partitions into `outputs` partitions, tasks
+/// merging at most `max_branch` pieces.
+struct ShuffleCase {
+  int elements;
+  std::size_t inputs, outputs, max_branch;
+};
+
+void PrintTo(const ShuffleCase& c, std::ostream* out) {
+  *out << c.elements << "_into_" << c.inputs << "_to_" << c.outputs << "_branch_" << c.max_branch;
+}
+
+class StagedGroupby : public dagflow_test::SchedulerTestWith<ShuffleCase> {};
+
+// Keys scattered over the bag (x * 7 % 23), so that every group gathers elements from many partitions.
+int scattered_key(int x) { return x * 7 % 23; }
+// Thousands of keys, each of a few elements from far apart in the bag.
+int many_keys(int x) { return x * 7 % 4999; }
+
+TEST_P(StagedGroupby, EqualsThePlainGroupingInOrder) {
+  const auto& c = param();
+  const auto items = iota(c.elements);
+  auto groups = bag::from_sequence(items, {.npartitions = c.inputs}).groupby(scattered_key, c.outputs, c.max_branch);
+  ASSERT_EQ(groups.npartitions(), c.outputs);
+  EXPECT_EQ(dagflow::compute(groups.to_delayed(), options()), plain_groupby(items, scattered_key, c.outputs));
+}
+
+// Staged with 2 to 6 stages (P = n, P > n, P < n, more partitions than elements), and the one-stage
+// shuffle for n = 1, P = 1 and the default max_branch.
+DAGFLOW_TEST_ON_EVERY_SCHEDULER_WITH(StagedGroupby,
+                                     ::testing::Values(ShuffleCase{300, 20, 20, 2}, ShuffleCase{300, 20, 20, 3},
+                                                       ShuffleCase{300, 40, 7, 3}, ShuffleCase{300, 7, 40, 2},
+                                                       ShuffleCase{50, 20, 100, 3}, ShuffleCase{1000, 100, 60, 4},
+                                                       ShuffleCase{300, 30, 1, 2}, ShuffleCase{300, 1, 30, 2},
+                                                       ShuffleCase{300, 20, 20, 32}));
+
+class StagedGroupbySpecialCases : public dagflow_test::SchedulerTest {};
+
+TEST_P(StagedGroupbySpecialCases, StagesOnlyWhenInputsAndOutputsBothExceedMaxBranch) {
+  const auto b = bag::from_sequence(iota(100), {.npartitions = 20});
+  auto key = [](int x) { return x % 9; };
+  for (std::size_t max_branch : {2u, 3u, 19u, 20u, 32u}) {
+    TaskCounter counter;
+    b.groupby(key, 20, max_branch).compute(options(&counter));
+    EXPECT_EQ(counter.count("groupby-split"), 20) << max_branch;
+    EXPECT_EQ(counter.count("groupby-collect"), 20) << max_branch;
+    // Staged only when 20 > max_branch: 5 stages of base 2, 3 of base 3, 2 of base 5 (for 19), with
+    // stages - 1 layers of groupby-stage tasks between the split and the collect.
+    EXPECT_EQ(counter.count("groupby-stage") > 0, max_branch < 20) << max_branch;
+  }
+}
+
+TEST_P(StagedGroupbySpecialCases, ElementsAreMovedNotCopied) {
+  auto make = dagflow::delayed(
+      [](int first) {
+        std::vector<Tracked> v;
+        for (int i = first; i < first + 10; ++i) v.emplace_back(i);
+        return v;
+      },
+      "make");
+  std::vector<dagflow::Delayed<std::vector<Tracked>>> parts;
+  for (int p = 0; p < 12; ++p) parts.push_back(make(10 * p));
+  auto groups = bag::from_delayed(parts).groupby([](const Tracked& t) { return t.value % 13; }, 10, 2);
+  Tracked::copies = 0;
+  auto got = groups.compute(options());
+  EXPECT_EQ(Tracked::copies.load(), 0);
+  ASSERT_EQ(got.size(), 13u);
+  std::size_t members = 0;
+  for (const auto& group : got) {
+    members += group.second.size();
+    for (std::size_t i = 1; i < group.second.size(); ++i) EXPECT_LT(group.second[i - 1].value, group.second[i].value);
+  }
+  EXPECT_EQ(members, 120u);
+}
+
+TEST_P(StagedGroupbySpecialCases, EmptyPartitionsAndAnEmptyBag) {
+  const auto empty = bag::from_sequence(std::vector<int>{}, {.npartitions = 10});
+  auto groups = empty.groupby([](int x) { return x; }, 9, 2);
+  EXPECT_EQ(groups.npartitions(), 9u);
+  EXPECT_TRUE(groups.compute(options()).empty());
+  const auto few = bag::from_sequence(iota(3), {.npartitions = 10});
+  EXPECT_EQ(dagflow::compute(few.groupby(scattered_key, 9, 2).to_delayed(), options()),
+            plain_groupby(iota(3), scattered_key, 9));
+}
+
+TEST(StagedGroupbyErrors, MaxBranchBelowTwoIsRefused) {
+  const auto b = bag::from_sequence(iota(10), {.npartitions = 5});
+  EXPECT_THROW(b.groupby([](int x) { return x; }, 5, 1), UsageError);
+  EXPECT_THROW(b.groupby([](int x) { return x; }, 5, 0), UsageError);
+  EXPECT_NO_THROW(b.groupby([](int x) { return x; }, 5, 2));
+}
+
+DAGFLOW_TEST_ON_EVERY_SCHEDULER(StagedGroupbySpecialCases);
+
+// Once, on the default scheduler: big enough to show the edge count (a one-stage shuffle would have
+// 2000 x 2000 = 4 million edges), too slow to repeat on every scheduler under the sanitizers.
+TEST(StagedGroupbyLarge, ThousandsOfPartitionsHaveFewEdges) {
+  const auto items = iota(20000);
+  auto groups = bag::from_sequence(items, {.npartitions = 2000}).groupby(many_keys, 2000);
+  // max_branch 32: 3 stages of base 13 (2197 slots); each task reads at most 13 pieces.
+  const std::size_t edges = edge_count(groups.to_dot({.max_nodes = 0}));
+  EXPECT_GT(edges, 2000u * 2);
+  EXPECT_LT(edges, 2000u + 3 * 13 * 2197);
+  EXPECT_EQ(dagflow::compute(groups.to_delayed()), plain_groupby(items, many_keys, 2000));
+}
 
 // --- repartition ---------------------------------------------------------------------------------------
 

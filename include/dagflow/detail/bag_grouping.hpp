@@ -3,13 +3,16 @@
 // - frequencies, foldby and distinct are *tree reductions*: each partition is folded into a small hash
 //   map of its groups, and the maps are merged split_every at a time. Only one map per group of
 //   partitions ever travels, so they are cheap when the number of groups is small next to the data.
-// - groupby is a *shuffle*: every partition is cut into one bucket per output partition by the hash of
-//   the key, and output partition j collects bucket j of every input. All the data moves (once), and
-//   the graph has inputs x outputs edges, but the groups themselves are materialised as vectors.
+// - groupby is a *shuffle*: every element moves to the output partition given by the hash of its key,
+//   and the groups themselves are materialised as vectors. With few input or output partitions it
+//   takes one stage (every input cut into one bucket per output, inputs x outputs edges); with many of
+//   both, several stages of tasks that each merge at most max_branch pieces (Dask's tasks shuffle),
+//   about stages x max_branch x partitions edges.
 //
 // All maps keep insertion order, so groups come out in order of first appearance in the bag.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -25,6 +28,7 @@
 #include "dagflow/detail/bag_ordered_map.hpp"
 #include "dagflow/detail/bag_partitions.hpp"
 #include "dagflow/detail/bag_reductions.hpp"
+#include "dagflow/errors.hpp"
 
 namespace dagflow::detail {
 
@@ -160,10 +164,20 @@ std::size_t bucket_of(const K& key, std::size_t buckets) {
   return static_cast<std::size_t>(x % buckets);
 }
 
-/// groupby: a full shuffle into `n` partitions by the hash of the key; each output partition holds
-/// (key, elements) pairs, the elements of a group in bag order.
+/// Dask's default max_branch: the most inputs a task of a staged shuffle reads.
+inline constexpr std::size_t default_max_branch = 32;
+
+/// Throws UsageError unless `max_branch` is at least 2 (a task must merge at least two pieces for the
+/// stages to get anywhere).
+inline void check_max_branch(std::size_t max_branch) {
+  if (max_branch < 2)
+    throw UsageError("dagflow: Bag::groupby: max_branch must be at least 2, got " + std::to_string(max_branch));
+}
+
+/// The one-stage shuffle: each input partition is cut into `n` buckets, and output partition j collects
+/// bucket j of every input (inputs x n edges).
 template <class K, class T, class Key>
-Partitions<std::pair<K, std::vector<T>>> groupby(const Partitions<T>& parts, Key key, std::size_t n) {
+Partitions<std::pair<K, std::vector<T>>> one_stage_groupby(const Partitions<T>& parts, Key key, std::size_t n) {
   auto split = delayed(
       [key, n](std::vector<T> part) {
         std::vector<std::vector<T>> buckets(n);
@@ -192,6 +206,165 @@ Partitions<std::pair<K, std::vector<T>>> groupby(const Partitions<T>& parts, Key
   out.reserve(n);
   for (std::size_t bucket = 0; bucket < n; ++bucket) out.push_back(collect(splits, bucket));
   return out;
+}
+
+// --- staged shuffle ------------------------------------------------------------------------------------
+//
+// Dask's tasks shuffle. Slots 0 .. radix^stages - 1 are numbered in base `radix`; input partition p
+// starts in slot p and an element bound for output partition b ends in slot b. Stage t moves every
+// element from its slot to the slot that has digit t replaced by digit t of b: each task of stage t
+// reads the `radix` slots of the previous stage that differ from its own in digit t only, takes the
+// piece meant for it from each, and (but in the last stage) cuts what it got by digit t + 1. After the
+// last stage all digits are b's. A task reads at most `radix` pieces, so the graph has about
+// stages x radix x max(inputs, outputs) edges instead of inputs x outputs.
+//
+// Order: a slot's sources are read in slot order, and sources that differ in digit t only differ in
+// which inputs they hold by digit t of the input's index, so every slot holds its elements in the
+// order of their input partition, then of their place in it: bag order, all the way through.
+
+/// An element on its way through a staged shuffle, with its output partition worked out once, at the
+/// first split, so that later stages do not call the key function again.
+template <class T>
+struct Routed {
+  std::size_t bucket;
+  T value;
+};
+
+template <class T>
+using RoutedPieces = HandoffPtr<Routed<T>>;
+
+/// The shape of a staged shuffle: `stages` digits in base `radix`, `radix^stages` slots; `step[t]` is
+/// radix^t. One stage means the one-stage shuffle.
+struct ShufflePlan {
+  std::size_t stages = 1;
+  std::size_t radix = 0;
+  std::vector<std::size_t> step;
+
+  std::size_t slots() const noexcept { return step.back(); }
+  std::size_t digit(std::size_t slot, std::size_t t) const noexcept { return slot / step[t] % radix; }
+};
+
+/// base^exponent, or SIZE_MAX when that overflows.
+inline std::size_t saturating_power(std::size_t base, std::size_t exponent) noexcept {
+  std::size_t result = 1;
+  for (std::size_t i = 0; i < exponent; ++i) {
+    if (result > SIZE_MAX / base) return SIZE_MAX;
+    result *= base;
+  }
+  return result;
+}
+
+/// The plan for `inputs` partitions into `outputs`. With at most max_branch of either, one stage (it
+/// has at most max_branch x max(inputs, outputs) edges: no staged graph does much better). Else, as
+/// Dask: stages = ceil(log_max_branch(max(inputs, outputs))), and the smallest radix that gives that
+/// many stages enough slots, so that the slots (and tasks) are not many more than the partitions.
+inline ShufflePlan shuffle_plan(std::size_t inputs, std::size_t outputs, std::size_t max_branch) {
+  ShufflePlan plan;
+  if (std::min(inputs, outputs) <= max_branch) return plan;
+  const std::size_t widest = std::max(inputs, outputs);
+  while (saturating_power(max_branch, plan.stages) < widest) ++plan.stages;
+  plan.radix = 2;
+  while (saturating_power(plan.radix, plan.stages) < widest) ++plan.radix;
+  for (std::size_t t = 0; t <= plan.stages; ++t) plan.step.push_back(saturating_power(plan.radix, t));
+  return plan;
+}
+
+/// Appends `items` to `pieces`, cut by digit `t` (of `plan`) of their output partition.
+template <class T>
+void cut_by_digit(std::vector<Routed<T>>&& items, const ShufflePlan& plan, std::size_t t,
+                  std::vector<std::vector<Routed<T>>>& pieces) {
+  for (auto& item : items) pieces[plan.digit(item.bucket, t)].push_back(std::move(item));
+}
+
+/// The tasks of `layer` (one per slot, empty where no data can be) that send data to `slot` at stage
+/// `t`: the slots that differ from it in digit t only, in slot order.
+template <class P>
+std::vector<Delayed<P>> stage_sources(const std::vector<Delayed<P>>& layer, const ShufflePlan& plan, std::size_t slot,
+                                      std::size_t t) {
+  const std::size_t first = slot - plan.digit(slot, t) * plan.step[t];
+  std::vector<Delayed<P>> sources;
+  for (std::size_t j = 0; j < plan.radix; ++j) {
+    const std::size_t source = first + j * plan.step[t];
+    if (layer[source].valid()) sources.push_back(layer[source]);
+  }
+  return sources;
+}
+
+/// Stage 0's input: each partition, in its own slot, cut by digit 0.
+template <class T, class Key>
+std::vector<Delayed<RoutedPieces<T>>> first_split(const Partitions<T>& parts, const Key& key, std::size_t n,
+                                                  const ShufflePlan& plan) {
+  auto split = delayed(
+      [key, n, plan](std::vector<T> part) {
+        std::vector<std::vector<Routed<T>>> pieces(plan.radix);
+        for (auto&& x : part) {
+          const std::size_t bucket = bucket_of(std::invoke(key, as_element<T>(x)), n);
+          pieces[plan.digit(bucket, 0)].push_back(Routed<T>{bucket, T(std::move(x))});
+        }
+        return std::make_shared<Handoff<Routed<T>>>(std::move(pieces));
+      },
+      "groupby-split");
+  std::vector<Delayed<RoutedPieces<T>>> layer(plan.slots());
+  for (std::size_t p = 0; p < parts.size(); ++p) layer[p] = split(parts[p]);
+  return layer;
+}
+
+/// Stage t (not the last): every slot that can receive data gathers its pieces and cuts them by digit
+/// t + 1. A slot whose low t + 1 digits are n or more cannot: no output partition ends with them.
+template <class T>
+std::vector<Delayed<RoutedPieces<T>>> middle_stage(const std::vector<Delayed<RoutedPieces<T>>>& layer,
+                                                   const ShufflePlan& plan, std::size_t t, std::size_t n) {
+  auto regroup = delayed(
+      [plan, t](const std::vector<RoutedPieces<T>>& sources, std::size_t piece) {
+        std::vector<std::vector<Routed<T>>> pieces(plan.radix);
+        for (const auto& source : sources) cut_by_digit(source->take(piece), plan, t + 1, pieces);
+        return std::make_shared<Handoff<Routed<T>>>(std::move(pieces));
+      },
+      "groupby-stage");
+  std::vector<Delayed<RoutedPieces<T>>> next(plan.slots());
+  for (std::size_t slot = 0; slot < plan.slots(); ++slot) {
+    if (slot % plan.step[t + 1] >= n) continue;
+    auto sources = stage_sources(layer, plan, slot, t);
+    if (!sources.empty()) next[slot] = regroup(std::move(sources), plan.digit(slot, t));
+  }
+  return next;
+}
+
+/// The last stage: output partition b gathers its pieces and groups them by key.
+template <class K, class T, class Key>
+Partitions<std::pair<K, std::vector<T>>> last_stage(const std::vector<Delayed<RoutedPieces<T>>>& layer,
+                                                    const ShufflePlan& plan, Key key, std::size_t n) {
+  auto collect = delayed(
+      [key](const std::vector<RoutedPieces<T>>& sources, std::size_t piece) {
+        InsertionOrderedMap<K, std::vector<T>> groups;
+        for (const auto& source : sources) {
+          for (auto& item : source->take(piece)) {
+            groups.try_emplace(std::invoke(key, as_element<T>(item.value)), [] { return std::vector<T>{}; })
+                .first->push_back(std::move(item.value));
+          }
+        }
+        return std::move(groups).release();
+      },
+      "groupby-collect");
+  const std::size_t t = plan.stages - 1;
+  Partitions<std::pair<K, std::vector<T>>> out;
+  out.reserve(n);
+  for (std::size_t b = 0; b < n; ++b) out.push_back(collect(stage_sources(layer, plan, b, t), plan.digit(b, t)));
+  return out;
+}
+
+/// groupby: a shuffle into `n` partitions by the hash of the key, in one stage or in several (see
+/// shuffle_plan); each output partition holds (key, elements) pairs, the elements of a group in bag
+/// order, the groups in order of first appearance.
+template <class K, class T, class Key>
+Partitions<std::pair<K, std::vector<T>>> groupby(const Partitions<T>& parts, Key key, std::size_t n,
+                                                 std::size_t max_branch = default_max_branch) {
+  check_max_branch(max_branch);
+  const ShufflePlan plan = shuffle_plan(parts.size(), n, max_branch);
+  if (plan.stages == 1) return one_stage_groupby<K, T>(parts, std::move(key), n);
+  auto layer = first_split(parts, key, n, plan);
+  for (std::size_t t = 0; t + 1 < plan.stages; ++t) layer = middle_stage(layer, plan, t, n);
+  return last_stage<K, T>(layer, plan, std::move(key), n);
 }
 
 }  // namespace dagflow::detail
