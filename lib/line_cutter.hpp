@@ -23,6 +23,8 @@ namespace dagflow::detail {
 
 /// Bytes per read: under glibc's 128 KiB mmap threshold, and small enough to stay in the cache.
 inline constexpr std::size_t read_chunk = std::size_t{1} << 16;
+/// The smallest buffer read_text starts a block with.
+inline constexpr std::size_t min_read_chunk = std::size_t{1} << 12;
 
 /// A size or position with no limit, or not known (the size of a pipe).
 inline constexpr std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
@@ -158,7 +160,9 @@ class LineCollector {
   /// buffer never grows past what the longest allowed line needs.
   LineCollector(std::uint64_t expected_size, std::uint64_t max_line_length)
       : expected_size_(expected_size), max_line_length_(max_line_length) {
-    buffer_.resize(read_chunk);
+    // A small block starts with a small buffer (which grows if its last line runs on): a 64 KiB buffer
+    // allocated and zeroed for each of thousands of tiny blocks was most of what reading them cost.
+    buffer_.resize(static_cast<std::size_t>(std::clamp<std::uint64_t>(expected_size, min_read_chunk, read_chunk)));
   }
 
   /// Where the next bytes go: the rest of the buffer, after moving the unfinished line to the front
