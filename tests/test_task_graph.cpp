@@ -1,10 +1,13 @@
 // The low-level TaskGraph API: custom graphs of string keys, checked with Boost.Graph. What computes runs
 // on every scheduler of support/schedulers.hpp.
-#include <dagflow/dagflow.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
+#include <dagflow/dagflow.hpp>
+#include <numeric>
 #include <string>
+#include <vector>
 
 #include "support/schedulers.hpp"
 
@@ -38,7 +41,8 @@ TEST_P(TaskGraphCompute, SeveralKeysShareOneRun) {
   graph.add("a", [&runs] { return ++runs, 5; });
   graph.add("b", [](int a) { return a * 2; }, {"a"});
   graph.add("c", [](int a) { return a * 3; }, {"a"});
-  EXPECT_EQ(dagflow::get<int>(graph, std::vector<std::string>{"b", "c", "b"}, options()), (std::vector<int>{10, 15, 10}));
+  EXPECT_EQ(dagflow::get<int>(graph, std::vector<std::string>{"b", "c", "b"}, options()),
+            (std::vector<int>{10, 15, 10}));
   EXPECT_EQ(runs.load(), 1);
 }
 
@@ -171,6 +175,108 @@ TEST_P(TaskGraphCompute, LongChainOfKeys) {
   graph.add_value(keys[0], 0);
   for (int i = 1; i <= n; ++i) graph.add(keys[i], [](int v) { return v + 1; }, {keys[i - 1]});
   EXPECT_EQ(dagflow::get<int>(graph, keys[n], options()), n);
+}
+
+// Added consumer first, so that every dependency is resolved by name when the graph is lowered; deep
+// enough that a recursive cycle check or cull would overflow the stack.
+TEST_P(TaskGraphCompute, DeepChainAddedBackwards) {
+  constexpr int n = 100000;
+  TaskGraph graph;
+  for (int i = n; i >= 1; --i)
+    graph.add("inc-" + std::to_string(i), [](std::uint64_t v) { return v + 1; }, {"inc-" + std::to_string(i - 1)});
+  graph.add_value("inc-0", std::uint64_t{0});
+  EXPECT_EQ(dagflow::get<std::uint64_t>(graph, "inc-" + std::to_string(n), options()), std::uint64_t{n});
+}
+
+TEST_P(TaskGraphCompute, WideGraphOfManyKeys) {
+  constexpr std::uint64_t n = 50000;
+  TaskGraph graph;
+  std::vector<std::string> keys;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    keys.push_back("leaf-" + std::to_string(i));
+    graph.add(keys.back(), [i] { return i + 1; });
+  }
+  graph.add("join", [](std::uint64_t a, std::uint64_t b) { return a + b; }, {keys.front(), keys.back()});
+  const auto values = dagflow::get<std::uint64_t>(graph, keys, options());
+  ASSERT_EQ(values.size(), n);
+  EXPECT_EQ(std::accumulate(values.begin(), values.end(), std::uint64_t{0}), n * (n + 1) / 2);
+  EXPECT_EQ(dagflow::get<std::uint64_t>(graph, "join", options()), n + 1);
+}
+
+TEST_P(TaskGraphCompute, SmallPartOfALargeGraph) {
+  // Lowering numbers few tasks in a hash table and many in an array over the whole graph; both ways,
+  // and the switch between them, must give the same graph.
+  TaskGraph graph;
+  for (int i = 0; i < 10000; ++i) graph.add_value("other-" + std::to_string(i), i);
+  graph.add_value("inc-0", 0);
+  for (int i = 1; i <= 1000; ++i)
+    graph.add("inc-" + std::to_string(i), [](int v) { return v + 1; }, {"inc-" + std::to_string(i - 1)});
+  EXPECT_EQ(dagflow::get<int>(graph, "inc-100", options()), 100);    // 101 tasks: the hash table only
+  EXPECT_EQ(dagflow::get<int>(graph, "inc-1000", options()), 1000);  // 1001 tasks: it switches to the array
+  graph.add("late", [](int v) { return v; }, {"missing"});
+  EXPECT_THROW(dagflow::get<int>(graph, "late", options()), GraphError);
+}
+
+TEST(TaskGraph, DelayedOutlivesItsGraph) {
+  // The tasks' functions and constants must live as long as the nodes made from them.
+  auto z = [] {
+    TaskGraph graph = course_graph();
+    graph.add_value("name", std::string(100, 'x'));  // a constant with a destructor that frees memory
+    graph.add("len", [](const std::string& name, int z) { return static_cast<int>(name.size()) + z; }, {"name", "z"});
+    return dagflow::to_delayed<int>(graph, "len");
+  }();
+  EXPECT_EQ(z.compute(), 112);
+}
+
+TEST(TaskGraph, CopiesAddIndependently) {
+  TaskGraph original = course_graph();
+  TaskGraph copy = original;
+  original.add("w", [](int z) { return z * 2; }, {"z"});
+  copy.add("w", [](int z) { return z * 3; }, {"z"});
+  copy.add_value("only-in-copy", 7);
+  EXPECT_EQ(dagflow::get<int>(original, "w"), 24);
+  EXPECT_EQ(dagflow::get<int>(copy, "w"), 36);
+  EXPECT_FALSE(original.contains("only-in-copy"));
+  TaskGraph assigned;
+  assigned = copy;
+  copy = TaskGraph();
+  assigned.add("v", [](int w, int c) { return w + c; }, {"w", "only-in-copy"});
+  EXPECT_EQ(dagflow::get<int>(assigned, "v"), 43);
+  EXPECT_EQ(copy.size(), 0u);
+}
+
+TEST(TaskGraph, FailedAdditionChangesNothing) {
+  TaskGraph graph;
+  graph.add_value("x", 1);
+  EXPECT_THROW(graph.add("x", [](int a) { return a; }, {"x"}), dagflow::UsageError);
+  EXPECT_EQ(graph.size(), 1u);
+  EXPECT_TRUE(graph.dependencies("x").empty());
+  EXPECT_EQ(dagflow::get<int>(graph, "x"), 1);
+}
+
+TEST(TaskGraph, ConstantsKeepTheirAlignment) {
+  struct alignas(64) Block {
+    double values[8];
+  };
+  TaskGraph graph;
+  graph.add_value("small", 'c');  // leaves the next free byte unaligned
+  graph.add_value("block", Block{{1, 2, 3, 4, 5, 6, 7, 8}});
+  graph.add("aligned", [](const Block& b) { return reinterpret_cast<std::uintptr_t>(&b) % alignof(Block) == 0; },
+            {"block"});
+  EXPECT_TRUE(dagflow::get<bool>(graph, "aligned"));
+}
+
+TEST(TaskGraph, CycleIsReportedBeforeATypeMismatch) {
+  TaskGraph graph;
+  graph.add_value("name", std::string("dagflow"));
+  graph.add("len", [](int n, int loop) { return n + loop; }, {"name", "loop"});
+  graph.add("loop", [](int len) { return len; }, {"len"});
+  try {
+    dagflow::get<int>(graph, "len");
+    FAIL() << "expected GraphError";
+  } catch (const GraphError& e) {
+    EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
+  }
 }
 
 DAGFLOW_TEST_ON_EVERY_SCHEDULER(TaskGraphCompute);
