@@ -16,12 +16,18 @@
 //
 // Both use every core (dagflow's default ComputeOptions, the raw graph's default arena).
 //
+// Two more measurements: dagflow/chain_scaling (the chain from 10^4 to 10^7 tasks, threads and sync
+// schedulers: per-task cost against graph size, and the bytes a built graph holds per task) and
+// dagflow/small_graph (a four-task graph computed 20000 times with workers = 0, 1 and 2: the latency of
+// one small compute, and whether it stays flat).
+//
 // Every iteration checks its result; a wrong answer aborts the benchmark with an error instead of
 // reporting a time. Counters are nanoseconds per task, averaged over the iterations; after the run a
 // Markdown table gives the medians and compares dagflow's compute() with the raw flow graph's
 // build + run (the target ratio is at most 1.5). One shape: --benchmark_filter=chain; one system:
 // --benchmark_filter=dagflow; steadier numbers: --benchmark_repetitions=3.
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <oneapi/tbb/flow_graph.h>
 
 #include <algorithm>
@@ -385,6 +391,40 @@ void BM_small_graph(benchmark::State& state) {
   state.counters["last_us"] = mean(micros.end() - static_cast<std::ptrdiff_t>(window), micros.end());
 }
 
+// --- Chains of growing length ---------------------------------------------------------------------------
+
+// The chain from 10^4 to 10^7 tasks on each scheduler: does the cost per task stay flat as the graph
+// outgrows the caches? graph_bytes/task is the heap the built graph holds (glibc's count of bytes in
+// use, before and after building); the run adds its own arrays on top while it computes.
+void BM_chain_scaling(benchmark::State& state, dagflow::Scheduler scheduler) {
+  const auto tasks = static_cast<std::size_t>(state.range(0));
+  double build_ns = 0, compute_ns = 0, graph_bytes = 0;
+  for (auto _ : state) {
+    const std::size_t heap_before = mallinfo2().uordblks;
+    auto start = Clock::now();
+    std::optional<dagflow::Delayed<Value>> x = leaf(0);
+    for (std::size_t i = 1; i < tasks; ++i) x = inc(*x);
+    const double build = nanoseconds_since(start);
+    graph_bytes += static_cast<double>(mallinfo2().uordblks - heap_before);
+    start = Clock::now();
+    const Value result = x->compute({.scheduler = scheduler});
+    const double compute = nanoseconds_since(start);
+    x.reset();
+    if (result != static_cast<Value>(tasks)) {
+      state.SkipWithError("chain: wrong result");
+      return;
+    }
+    build_ns += build;
+    compute_ns += compute;
+    state.SetIterationTime(compute * 1e-9);
+  }
+  const auto n = static_cast<double>(tasks);
+  using benchmark::Counter;
+  state.counters["build_ns/task"] = Counter(build_ns / n, Counter::kAvgIterations);
+  state.counters["compute_ns/task"] = Counter(compute_ns / n, Counter::kAvgIterations);
+  state.counters["graph_bytes/task"] = Counter(graph_bytes / n, Counter::kAvgIterations);
+}
+
 // Registered shape by shape, dagflow then the raw graph, so that both meet the allocator in a similar
 // state (a long run of one kind leaves the heap fragmented for the next).
 void register_benchmarks() {
@@ -395,6 +435,16 @@ void register_benchmarks() {
           ->Unit(benchmark::kMillisecond)
           ->MinTime(1.0);
     }
+  }
+  for (auto [name, scheduler] : {std::pair{"dagflow/chain_scaling/threads", dagflow::Scheduler::threads},
+                                 std::pair{"dagflow/chain_scaling/sync", dagflow::Scheduler::sync}}) {
+    benchmark::RegisterBenchmark(name, BM_chain_scaling, scheduler)
+        ->ArgName("tasks")
+        ->RangeMultiplier(10)
+        ->Range(10'000, 10'000'000)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(0.5);
   }
   benchmark::RegisterBenchmark("dagflow/small_graph", BM_small_graph)
       ->ArgName("workers")
