@@ -34,8 +34,6 @@ std::uint64_t mix(std::uint64_t x) noexcept {
 
 namespace detail {
 
-// The key read eight bytes at a time, inline: keys are short ("inc-123456") and every add() hashes its
-// key and its dependencies, which with std::hash (an out-of-line Murmur2) cost some 50 instructions each.
 GraphTasks::GraphTasks(const GraphTasks& other) {
   chunks_.reserve(other.chunks_.size());
   for (std::size_t i = 0; i < other.size_; ++i) push_back(GraphTask(other[i]));
@@ -46,6 +44,8 @@ void GraphTasks::add_chunk() {
   chunks_.push_back(std::move(chunk));
 }
 
+// The key read eight bytes at a time, inline: keys are short ("inc-123456") and every add() hashes its
+// key and its dependencies, which with std::hash (an out-of-line Murmur2) cost some 50 instructions each.
 std::uint32_t KeyIndex::hash(std::string_view key) noexcept {
   std::uint64_t hash = key.size();
   const char* at = key.data();
