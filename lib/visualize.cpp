@@ -16,7 +16,6 @@
 #include <cstring>
 #include <map>
 #include <sstream>
-#include <unordered_map>
 #include <vector>
 
 #include "dagflow/atomic_file.hpp"
@@ -147,14 +146,15 @@ pid_t spawn_dot(const std::string& format, int input, int output, const std::fil
   return pid;
 }
 
-// Sends `text` to dot and collects what it prints, at the same time, so that neither side waits on a full
-// pipe. The text goes through a socket: send() with MSG_NOSIGNAL reports a dot that stopped reading as
-// EPIPE where a pipe would raise SIGPIPE in the caller.
+// What dot printed, and whether it read the whole graph before it stopped.
 struct Exchange {
   std::string printed;
   bool took_all_input = true;
 };
 
+// Sends `text` to dot and collects what it prints, at the same time, so that neither side waits on a full
+// pipe. The text goes through a socket: send() with MSG_NOSIGNAL reports a dot that stopped reading as
+// EPIPE where a pipe would raise SIGPIPE in the caller.
 Exchange exchange_with(int to_dot, int from_dot, std::string_view text) {
   Exchange result;
   std::string& printed = result.printed;
