@@ -1,9 +1,12 @@
 // compute(): user roots -> plan (culling, numbering) -> run state -> executor -> results.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "dagflow/detail/run_api.hpp"
+#include "dagflow/config.hpp"
 #include "dagflow/errors.hpp"
 #include "executor.hpp"
 #include "log.hpp"
@@ -38,16 +41,38 @@ class KeepAlive {
   std::span<Node* const> roots_;
 };
 
-void execute(Run& run, const ComputeOptions& options, int& concurrency) {
-  if (options.scheduler == Scheduler::sync) {
-    SyncExecutor executor;
-    concurrency = executor.concurrency();
-    executor.execute(run);
-  } else {
-    ThreadsExecutor executor(options.workers);
-    concurrency = executor.concurrency();
-    executor.execute(run);
+std::atomic<MpiExecutorFactory>& mpi_executor_factory() {
+  static std::atomic<MpiExecutorFactory> factory{nullptr};
+  return factory;
+}
+
+std::unique_ptr<Executor> make_executor(const ComputeOptions& options, int output_rank) {
+  switch (options.scheduler) {
+    case Scheduler::sync:
+      return std::make_unique<SyncExecutor>();
+    case Scheduler::mpi:
+      if (const MpiExecutorFactory factory = mpi_executor_factory().load(std::memory_order_acquire))
+        return factory(options, output_rank);
+      throw UsageError(
+          "dagflow: Scheduler::mpi needs MPI: link dagflow::mpi and keep a dagflow::mpi::Session alive (from "
+          "dagflow/mpi.hpp) while computing" +
+          std::string(DAGFLOW_WITH_MPI ? "" : "; this dagflow was built without MPI (DAGFLOW_WITH_MPI=OFF)"));
+    case Scheduler::threads:
+      break;
   }
+  return std::make_unique<ThreadsExecutor>(options.workers);
+}
+
+const char* scheduler_name(Scheduler scheduler) noexcept {
+  switch (scheduler) {
+    case Scheduler::sync:
+      return "sync";
+    case Scheduler::mpi:
+      return "mpi";
+    case Scheduler::threads:
+      break;
+  }
+  return "threads";
 }
 
 // Moves the outputs out of the run; a task requested twice is stored once and shared. Positions are
@@ -77,18 +102,22 @@ Results collect(const Plan& plan, Run& run) {
 
 }  // namespace
 
-Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& options) {
+void set_mpi_executor_factory(MpiExecutorFactory factory) noexcept {
+  mpi_executor_factory().store(factory, std::memory_order_release);
+}
+
+Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& options, int output_rank) {
   check(options);
+  const std::unique_ptr<Executor> executor = make_executor(options, output_rank);
   const auto start = std::chrono::steady_clock::now();
   // The run owns a reference to every root (each node owns its dependencies), so the graph outlives it
   // even when a task drops the caller's last handle; the plan and the run hold plain pointers. Declared
   // first, so it is released last: after the TaskError that names a node, and after the results moved out.
   const KeepAlive keep_alive(roots);
   const Plan plan(roots);
-  Run run(plan, options);
+  Run run(plan, options, executor->prepare(plan));
   if (options.callback != nullptr) options.callback->on_run_start(plan.size());
-  int concurrency = 1;
-  execute(run, options, concurrency);
+  executor->execute(run);
   if (options.callback != nullptr) options.callback->on_run_finish(run.succeeded());
 
   auto& log = logger();
@@ -97,7 +126,7 @@ Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& option
     log.debug(
         "computed {} outputs: {} tasks, {} edges, critical path {} tasks, {} scheduler with {} workers, {:.3f} ms{}",
         roots.size(), plan.size(), plan.edge_count(), plan.critical_path_length(),
-        options.scheduler == Scheduler::sync ? "sync" : "threads", concurrency, elapsed.count(),
+        scheduler_name(options.scheduler), executor->concurrency(), elapsed.count(),
         run.cancelled()   ? " (failed, cancelled)"
         : run.succeeded() ? ""
                           : " (cancelled from outside)");

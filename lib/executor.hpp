@@ -2,6 +2,12 @@
 // so another backend (a distributed one, say) is one more class here and one more case in compute.cpp.
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "dagflow/options.hpp"
+#include "plan.hpp"
 #include "run.hpp"
 
 namespace dagflow::detail {
@@ -9,8 +15,12 @@ namespace dagflow::detail {
 class Executor {
  public:
   virtual ~Executor() = default;
+  /// Called once with the plan before its run is made; returns how many times each task's result will
+  /// be read in this process (an executor that runs only part of the plan here counts only those reads).
+  virtual std::span<const std::uint32_t> prepare(const Plan& plan) { return plan.uses(); }
   /// Runs every task of `run` in an order that respects dependencies, and returns when all have run
-  /// or the run was cancelled. Never throws for a task's failure; `run` records it.
+  /// or the run was cancelled, with the outputs in their slots. Never throws for a task's failure; `run`
+  /// records it.
   virtual void execute(Run& run) = 0;
   /// Number of threads that may run tasks at once (for logs).
   virtual int concurrency() const noexcept = 0;
@@ -35,5 +45,12 @@ class ThreadsExecutor final : public Executor {
   int workers_;
   int concurrency_;
 };
+
+/// Makes the executor of Scheduler::mpi for one compute whose outputs go to rank `output_rank` (or to
+/// every rank: all_ranks). Registered by the MPI library while MPI is initialized.
+using MpiExecutorFactory = std::unique_ptr<Executor> (*)(const ComputeOptions& options, int output_rank);
+
+/// Sets (or, with null, clears) the factory that compute() uses for Scheduler::mpi.
+void set_mpi_executor_factory(MpiExecutorFactory factory) noexcept;
 
 }  // namespace dagflow::detail

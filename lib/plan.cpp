@@ -80,21 +80,34 @@ Plan::Plan(std::span<Node* const> roots) {
 }
 
 DependentIndex Plan::index_dependents() const {
+  return index_dependents_of([](std::uint32_t) { return true; });
+}
+
+DependentIndex Plan::index_dependents(std::span<const std::uint8_t> local) const {
+  return index_dependents_of([local](std::uint32_t task) { return local[task] != 0; });
+}
+
+template <class IsLocal>
+DependentIndex Plan::index_dependents_of(IsLocal is_local) const {
   DependentIndex index;
   const std::uint32_t tasks = size();
+  std::size_t edges = 0;
   // Counting sort of the edges by dependency: count each row's length one slot ahead, prefix-sum into
   // row starts, then fill.
   index.start_.assign(tasks + 1, 0);
   for (std::uint32_t task = 0; task < tasks; ++task) {
+    if (!is_local(task)) continue;
     const auto task_deps = deps(task);
     if (task_deps.empty()) index.sources_.push_back(task);
     for (std::uint32_t dep : task_deps) ++index.start_[dep + 1];
+    edges += task_deps.size();
   }
   for (std::uint32_t task = 0; task < tasks; ++task) index.start_[task + 1] += index.start_[task];
-  index.tasks_.resize(deps_.size());
+  index.tasks_.resize(edges);
   // Filling row `dep` advances start_[dep] to the start of row dep + 1; shifting the array by one
   // afterwards restores the row starts without a second array of cursors.
   for (std::uint32_t task = 0; task < tasks; ++task) {
+    if (!is_local(task)) continue;
     for (std::uint32_t dep : deps(task)) index.tasks_[index.start_[dep]++] = task;
   }
   std::copy_backward(index.start_.begin(), index.start_.end() - 1, index.start_.end());

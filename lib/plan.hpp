@@ -36,6 +36,9 @@ class DependentIndex {
 /// (TaskGraph's cycle and missing-key checks).
 class Plan {
  public:
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+
   /// Collects every task reachable from `roots`. Safe to call from several threads on shared graphs.
   explicit Plan(std::span<Node* const> roots);
 
@@ -55,11 +58,17 @@ class Plan {
   /// The reverse adjacency and the sources, for executors that start tasks as their inputs finish.
   /// Costs two passes over the edges; call it once per run.
   DependentIndex index_dependents() const;
+  /// The same restricted to the tasks for which `local[task]` is non-zero: only their edges are listed,
+  /// and only they can be sources (a process that runs part of the plan).
+  DependentIndex index_dependents(std::span<const std::uint8_t> local) const;
 
   /// Number of tasks on the longest dependency chain (the run's depth if every task took one step).
   std::uint32_t critical_path_length() const;
 
  private:
+  template <class IsLocal>
+  DependentIndex index_dependents_of(IsLocal is_local) const;
+
   std::vector<const Node*> nodes_;
   std::vector<std::uint32_t> deps_start_;  // row starts into deps_, one per task plus an end
   std::vector<std::uint32_t> deps_;

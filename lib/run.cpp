@@ -6,12 +6,13 @@
 
 namespace dagflow::detail {
 
-Run::Run(const Plan& plan, const ComputeOptions& options)
+Run::Run(const Plan& plan, const ComputeOptions& options) : Run(plan, options, plan.uses()) {}
+
+Run::Run(const Plan& plan, const ComputeOptions& options, std::span<const std::uint32_t> uses)
     : plan_(plan),
       callback_(options.callback),
       slots_(new Slot[plan.size()]),
       unread_(new std::atomic<std::uint32_t>[plan.size()]) {
-  const auto uses = plan.uses();
   for (std::uint32_t task = 0; task < plan.size(); ++task) unread_[task].store(uses[task], std::memory_order_relaxed);
 }
 
@@ -41,12 +42,22 @@ void Run::fail(std::uint32_t task, std::exception_ptr error) noexcept {
   if (failed_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
     failed_task_ = task;
     error_ = std::move(error);
+    stopped_.store(true, std::memory_order_relaxed);
   }
+}
+
+void Run::adopt_failure(std::uint32_t task, std::string key, std::exception_ptr error) noexcept {
+  stopped_.store(true, std::memory_order_relaxed);
+  failed_.store(true, std::memory_order_release);
+  failed_task_ = task;
+  failed_key_ = std::move(key);
+  error_ = std::move(error);
 }
 
 void Run::rethrow_if_failed() const {
   // A task's own failure is the more useful report when the run was also cancelled from outside.
-  if (failed_.load(std::memory_order_acquire)) throw TaskError(plan_.node(failed_task_).key(), error_);
+  if (failed_.load(std::memory_order_acquire))
+    throw TaskError(failed_key_.empty() ? plan_.node(failed_task_).key() : failed_key_, error_);
   if (interrupted_)
     throw CancelledError(
         "dagflow: the computation was cancelled from outside before all of its " + std::to_string(plan_.size()) +

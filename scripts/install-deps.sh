@@ -8,6 +8,7 @@ packages=(
   graphviz libgraphviz-dev
   libcli11-dev libpcg-cpp-dev libpng-dev zlib1g-dev
   doxygen clang-format clang-format-16 clang-tidy
+  libopenmpi-dev openmpi-bin libcereal-dev
 )
 
 missing=()

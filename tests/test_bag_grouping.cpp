@@ -184,6 +184,7 @@ TEST_P(GroupingSpecialCases, FrequenciesOfBools) {
 }
 
 TEST_P(GroupingSpecialCases, FrequenciesTasksAreNamed) {
+  DAGFLOW_SKIP_WHERE_RANKS_SHARE(options(), "task calls");
   TaskCounter counter;
   bag::from_sequence(text, {.npartitions = 10}).frequencies({.split_every = 4}).compute(options(&counter));
   EXPECT_EQ(counter.count("frequencies-partition"), 10);
@@ -256,6 +257,7 @@ DAGFLOW_TEST_ON_EVERY_SCHEDULER_WITH(StagedGroupby,
 class StagedGroupbySpecialCases : public dagflow_test::SchedulerTest {};
 
 TEST_P(StagedGroupbySpecialCases, StagesOnlyWhenInputsAndOutputsBothExceedMaxBranch) {
+  DAGFLOW_SKIP_WHERE_RANKS_SHARE(options(), "task calls");
   const auto b = bag::from_sequence(iota(100), {.npartitions = 20});
   auto key = [](int x) { return x % 9; };
   for (std::size_t max_branch : {2u, 3u, 19u, 20u, 32u}) {
@@ -270,6 +272,7 @@ TEST_P(StagedGroupbySpecialCases, StagesOnlyWhenInputsAndOutputsBothExceedMaxBra
 }
 
 TEST_P(StagedGroupbySpecialCases, ElementsAreMovedNotCopied) {
+  DAGFLOW_SKIP_WHERE_RANKS_SHARE(options(), "copies");
   auto make = dagflow::delayed(
       [](int first) {
         std::vector<Tracked> v;
@@ -360,6 +363,7 @@ TEST_P(Repartition, SameCountIsTheSameBagAndZeroIsRefused) {
 }
 
 TEST_P(Repartition, PiecesAreMovedNotCopied) {
+  DAGFLOW_SKIP_WHERE_RANKS_SHARE(options(), "copies");
   auto make = dagflow::delayed(
       [](int n) {
         std::vector<Tracked> v;

@@ -67,4 +67,24 @@ class TaskError : public Error {
   std::exception_ptr original_;
 };
 
+/// What another MPI rank's task threw, as the other ranks see it: the exception object itself stays on
+/// the rank that ran the task, so the others get its type name and message. With Scheduler::mpi every
+/// rank throws the same TaskError for the same failed task; its original() is the task's own exception
+/// on the rank that ran it and a RemoteTaskError everywhere else.
+class RemoteTaskError : public Error {
+ public:
+  /// The failure reported by rank `rank`, whose task threw an exception of type `type` (demangled)
+  /// with what() `message`.
+  RemoteTaskError(int rank, std::string type, const std::string& message)
+      : Error(message), rank_(rank), type_(std::move(type)) {}
+  /// The rank whose task threw.
+  int rank() const noexcept { return rank_; }
+  /// The demangled type of the exception the task threw there, e.g. "std::invalid_argument".
+  const std::string& type() const noexcept { return type_; }
+
+ private:
+  int rank_;
+  std::string type_;
+};
+
 }  // namespace dagflow

@@ -16,6 +16,16 @@ class Node;
 enum class Scheduler {
   threads,  ///< oneTBB flow graph on a pool of worker threads (default)
   sync,     ///< the calling thread alone, one task at a time in topological order (for debugging)
+  /// every MPI rank runs its share of the graph (dagflow/mpi.hpp; needs a live dagflow::mpi::Session). A
+  /// collective: every rank computes the same graph, in the same order. Throws UsageError without MPI.
+  mpi,
+};
+
+/// How the MPI scheduler deals the tasks that need no other task's result (the graph's sources) out to
+/// the ranks; every other task goes where most of its inputs are.
+enum class Placement {
+  block,   ///< consecutive sources to the same rank: neighbours stay together (default)
+  cyclic,  ///< source i to rank i mod size: spreads sources whose cost varies along the list (fractal tiles)
 };
 
 /// What a callback is told about one task.
@@ -71,6 +81,8 @@ struct ComputeOptions {
   int workers = 0;
   /// Observer told about the run and each task; not owned, must outlive the call. May be null.
   Callback* callback = nullptr;
+  /// How Scheduler::mpi deals sources to ranks; ignored by the other schedulers.
+  Placement placement = Placement::block;
 };
 
 }  // namespace dagflow

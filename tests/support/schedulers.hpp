@@ -19,8 +19,13 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/core/demangle.hpp>
 #include <cctype>
+#include <dagflow/errors.hpp>
 #include <dagflow/options.hpp>
+#if defined(DAGFLOW_TEST_MPI)
+#include <dagflow/mpi.hpp>
+#endif
 #include <ostream>
 #include <string>
 #include <tuple>
@@ -38,12 +43,20 @@ struct SchedulerCase {
 /// machinery, no parallelism), two workers (parallel even on a two-core machine) and the default
 /// (one worker per core).
 inline const std::vector<SchedulerCase>& schedulers() {
+#if defined(DAGFLOW_TEST_MPI)
+  // tests/mpi/: the same suites on every rank of an MPI job, with both ways of dealing out sources.
+  static const std::vector<SchedulerCase> cases{
+      {"mpi", {.scheduler = dagflow::Scheduler::mpi, .workers = 1}},
+      {"mpi_cyclic", {.scheduler = dagflow::Scheduler::mpi, .workers = 2, .placement = dagflow::Placement::cyclic}},
+  };
+#else
   static const std::vector<SchedulerCase> cases{
       {"sync", {.scheduler = dagflow::Scheduler::sync}},
       {"threads1", {.scheduler = dagflow::Scheduler::threads, .workers = 1}},
       {"threads2", {.scheduler = dagflow::Scheduler::threads, .workers = 2}},
       {"threads_default", {.scheduler = dagflow::Scheduler::threads, .workers = 0}},
   };
+#endif
   return cases;
 }
 
@@ -58,6 +71,43 @@ inline std::vector<SchedulerCase> one_per_executor() {
     if (!seen) firsts.push_back(entry);
   }
   return firsts;
+}
+
+/// True when `options` runs only part of each graph in this process (Scheduler::mpi on several ranks):
+/// what a test counts in its own process (task calls, callbacks, copies) is then only this rank's share,
+/// so such a test skips itself there. Every rank skips the same tests, so their collectives still match.
+inline bool runs_a_share_only(const dagflow::ComputeOptions& options) {
+#if defined(DAGFLOW_TEST_MPI)
+  return options.scheduler == dagflow::Scheduler::mpi && dagflow::mpi::size() > 1;
+#else
+  static_cast<void>(options);
+  return false;
+#endif
+}
+
+/// Skips the running test where runs_a_share_only() (see there), saying why.
+/// Expects TaskError `error`'s original exception to be a `Type` (see original_is()).
+#define DAGFLOW_EXPECT_ORIGINAL_THROW(error, Type) \
+  EXPECT_TRUE(::dagflow_test::original_is<Type>(error)) << "the task's exception is not a " #Type
+
+#define DAGFLOW_SKIP_WHERE_RANKS_SHARE(options, what)                                                      \
+  if (::dagflow_test::runs_a_share_only(options))                                                           \
+  GTEST_SKIP() << "counts " what " in this process, which runs only its share of the graph under MPI"
+
+/// True when the exception `error` carries is the task's own (always, but under MPI on a rank other than
+/// the one whose task threw: there it is a RemoteTaskError naming the type, since the object stays there)
+/// and of type `Type`, or a RemoteTaskError naming `Type` exactly.
+template <class Type>
+bool original_is(const dagflow::TaskError& error) {
+  try {
+    error.rethrow_original();
+  } catch (const dagflow::RemoteTaskError& remote) {
+    return remote.type() == boost::core::demangle(typeid(Type).name());
+  } catch (const Type&) {
+    return true;
+  } catch (...) {
+  }
+  return false;
 }
 
 /// `options` with `callback` set.

@@ -157,6 +157,10 @@ class CallNode final : public Node {
     run_impl(inputs, out, std::index_sequence_for<Specs...>{});
   }
 
+  const ResultType& result_type() const noexcept override {
+    return result_type_of<std::conditional_t<std::is_void_v<R>, VoidResult, R>>;
+  }
+
  private:
   template <std::size_t... I>
   void run_impl(const InputView& inputs, Slot& out, std::index_sequence<I...>) const {
@@ -178,6 +182,11 @@ class ValueNode final : public Node {
       : Node(std::move(name), DepList(), name_is_key), value_(std::move(value)) {}
 
   void run(const InputView&, Slot& out) const override { out.borrow(*value_); }
+
+  const ResultType& result_type() const noexcept override { return result_type_of<T>; }
+
+  /// Constants are the same on every process, so the MPI scheduler makes them everywhere, never sends them.
+  bool constant() const noexcept override { return true; }
 
  private:
   std::shared_ptr<const T> value_;

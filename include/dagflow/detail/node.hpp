@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "dagflow/detail/serialize.hpp"
 #include "dagflow/detail/slot.hpp"
 
 namespace dagflow::detail {
@@ -125,6 +126,12 @@ class Node {
 
   /// Computes the result into `out` (empty on entry) from the dependencies' results in `inputs`.
   virtual void run(const InputView& inputs, Slot& out) const = 0;
+
+  /// The type of the result that run() stores, and how it crosses processes when it can.
+  virtual const ResultType& result_type() const noexcept = 0;
+
+  /// True for a node that only hands out a constant it holds (value(), persist(), TaskGraph values).
+  virtual bool constant() const noexcept { return false; }
 
   /// The task's unique key, e.g. "add-5c1f0e2a" (or the exact key of a TaskGraph task).
   std::string key() const;

@@ -29,11 +29,15 @@ class Results {
   std::vector<bool> last_use_;
 };
 
+/// With Scheduler::mpi: the outputs of a compute end up on every rank.
+inline constexpr int all_ranks = -1;
+
 /// Runs every task that `roots` need (and only those) and returns their results. The array `roots`
 /// must outlive the call; the graph need not: the run holds a reference to each root, so a task may drop
-/// the caller's last handle. Throws TaskError when a task throws, CancelledError when the oneTBB work
-/// around the call was cancelled before every task ran, UsageError for bad options.
-Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& options);
+/// the caller's last handle. With Scheduler::mpi the results are on rank `output_rank` only (empty
+/// slots elsewhere) unless it is all_ranks. Throws TaskError when a task throws, CancelledError when the
+/// oneTBB work around the call was cancelled before every task ran, UsageError for bad options.
+Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& options, int output_rank = all_ranks);
 
 /// Moves (or, when it must, copies) output `output` out of `results` as a T.
 template <class T>
