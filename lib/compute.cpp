@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "dagflow/detail/run_api.hpp"
 #include "dagflow/config.hpp"
+#include "dagflow/detail/run_api.hpp"
 #include "dagflow/errors.hpp"
 #include "executor.hpp"
 #include "log.hpp"
@@ -125,8 +125,8 @@ Results compute_nodes(std::span<Node* const> roots, const ComputeOptions& option
     const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
     log.debug(
         "computed {} outputs: {} tasks, {} edges, critical path {} tasks, {} scheduler with {} workers, {:.3f} ms{}",
-        roots.size(), plan.size(), plan.edge_count(), plan.critical_path_length(),
-        scheduler_name(options.scheduler), executor->concurrency(), elapsed.count(),
+        roots.size(), plan.size(), plan.edge_count(), plan.critical_path_length(), scheduler_name(options.scheduler),
+        executor->concurrency(), elapsed.count(),
         run.cancelled()   ? " (failed, cancelled)"
         : run.succeeded() ? ""
                           : " (cancelled from outside)");

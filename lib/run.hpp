@@ -62,7 +62,6 @@ class Run {
   void fail(std::uint32_t task, std::exception_ptr error) noexcept;
 
  private:
-
   const Plan& plan_;
   Callback* callback_;
   std::unique_ptr<Slot[]> slots_;

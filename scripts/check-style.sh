@@ -8,10 +8,10 @@
 # `clang-format-16 -i FILE`. It is clang-format-16 (Debian 12's clang-format-16 package) because clang-format
 # 14 mangles C++20 requires-clauses; CLANG_FORMAT=... picks another binary.
 #
-# clang-tidy runs over lib/*.cpp, with the compile commands of a CMake configure in build-style/ (BUILD_DIR=...
-# to change it), and over one file that includes dagflow/dagflow.hpp, so that every public and detail header
-# is checked too (the header filter in .clang-tidy keeps it to include/dagflow/ and lib/). CLANG_TIDY=...
-# picks another binary.
+# clang-tidy runs over lib/*.cpp and lib/mpi/*.cpp, with the compile commands of a CMake configure in
+# build-style/ (BUILD_DIR=... to change it), and over one file that includes dagflow/dagflow.hpp and
+# dagflow/mpi.hpp, so that every public and detail header is checked too (the header filter in
+# .clang-tidy keeps it to include/dagflow/ and lib/). CLANG_TIDY=... picks another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,16 +52,16 @@ if [ "$what" != format ]; then
     -DDAGFLOW_BUILD_EXAMPLES=OFF -DDAGFLOW_BUILD_BENCHMARKS=OFF -DDAGFLOW_BUILD_DOCS=OFF -DDAGFLOW_INSTALL=OFF >/dev/null
   # The public headers are not all included by lib/, so one more translation unit includes them all.
   umbrella="$build_dir/check_style_headers.cpp"
-  echo '#include "dagflow/dagflow.hpp"' >"$umbrella"
+  printf '#include "dagflow/dagflow.hpp"\n#include "dagflow/mpi.hpp"\n' >"$umbrella"
   logs="$(mktemp -d)"
   trap 'rm -rf "$logs"' EXIT
   export clang_tidy build_dir logs umbrella
   # Each file's output goes to its own log; a failed run leaves its name in $logs/failed.
-  printf '%s\n' lib/*.cpp "$umbrella" | xargs -P "$jobs" -I{} bash -c '
+  printf '%s\n' lib/*.cpp lib/mpi/*.cpp "$umbrella" | xargs -P "$jobs" -I{} bash -c '
     file="$1"
     log="$logs/$(echo "$file" | tr / _).log"
     if [ "$file" = "$umbrella" ]; then
-      "$clang_tidy" --quiet --config-file=.clang-tidy "$file" -- -std=c++20 -I"$PWD/include" >"$log" 2>&1
+      "$clang_tidy" --quiet --config-file=.clang-tidy "$file" -- -std=c++20 -I"$PWD/include" -I"$PWD/$build_dir/include" >"$log" 2>&1
     else
       "$clang_tidy" --quiet --config-file=.clang-tidy -p "$build_dir" "$file" >"$log" 2>&1
     fi || echo "$file" >>"$logs/failed"' _ {}

@@ -16,9 +16,9 @@
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 
-#include <boost/core/demangle.hpp>
 #include <algorithm>
 #include <atomic>
+#include <boost/core/demangle.hpp>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -46,10 +46,10 @@ namespace dagflow::detail {
 namespace {
 
 enum Tag : int {
-  result_tag = 1,    // a result's first (often only) piece, starting with a ResultHeader
-  piece_tag = 2,     // the following pieces of a result too large for one message
-  failure_tag = 3,   // "one of my tasks failed": the receiver stops its share
-  outputs_tag = 4,   // outputs sent to compute_at's rank
+  result_tag = 1,   // a result's first (often only) piece, starting with a ResultHeader
+  piece_tag = 2,    // the following pieces of a result too large for one message
+  failure_tag = 3,  // "one of my tasks failed": the receiver stops its share
+  outputs_tag = 4,  // outputs sent to compute_at's rank
 };
 
 struct ResultHeader {
@@ -70,6 +70,9 @@ std::size_t max_message_bytes() {
   }();
   return bytes;
 }
+
+// Results smaller than this that go to the same rank at about the same time share one message.
+constexpr std::size_t batch_bytes = std::size_t{64} << 10;
 
 int as_count(std::size_t bytes) noexcept { return static_cast<int>(bytes); }
 
@@ -179,6 +182,7 @@ class MpiExecutor final : public Executor {
     check_same_plan(plan, comm_);
     placement_.emplace(plan, me_, ranks_, options_.placement, output_rank_);
     sent_to_.assign(static_cast<std::size_t>(ranks_), 0);
+    batches_.assign(static_cast<std::size_t>(ranks_), std::string());
     received_from_.assign(static_cast<std::size_t>(ranks_), 0);
     return placement_->uses();
   }
@@ -256,23 +260,47 @@ class MpiExecutor final : public Executor {
     }
   }
 
+  // Small results for the same rank share a message (a wide graph would otherwise cost one message,
+  // about a microsecond, per task); a result larger than a batch goes alone, in pieces if it must.
   bool post_sends() {
     bool progress = false;
+    const std::size_t batch_limit = std::min(batch_bytes, max_message_bytes());
     Outgoing out;
     while (outbox_.try_pop(out)) {
       progress = true;
       ++posted_;
       if (run_->cancelled()) continue;
-      auto frame = std::make_shared<const std::string>(std::move(out.frame));
+      if (out.frame.size() > batch_limit) {
+        post_alone(out);
+        continue;
+      }
       for (const int rank : placement_->destinations(out.task)) {
-        // The first piece starts with the header; a value too large for one message follows in pieces.
-        const std::size_t piece = max_message_bytes();
-        post(rank, result_tag, frame, std::min(frame->size(), piece));
-        for (std::size_t at = piece; at < frame->size(); at += piece)
-          post(rank, piece_tag, frame, std::min(frame->size() - at, piece), at);
+        std::string& batch = batches_[static_cast<std::size_t>(rank)];
+        if (batch.size() + out.frame.size() > batch_limit) flush(rank);
+        batch += out.frame;
       }
     }
+    for (int rank = 0; rank < ranks_; ++rank)
+      if (!batches_[static_cast<std::size_t>(rank)].empty()) flush(rank);
     return progress;
+  }
+
+  void flush(int rank) {
+    auto batch = std::make_shared<const std::string>(std::move(batches_[static_cast<std::size_t>(rank)]));
+    batches_[static_cast<std::size_t>(rank)].clear();
+    post(rank, result_tag, batch, batch->size());
+  }
+
+  // The first piece starts with the header; the pieces that follow go with their own tag, which the
+  // receiver reads right after the first.
+  void post_alone(Outgoing& out) {
+    auto frame = std::make_shared<const std::string>(std::move(out.frame));
+    const std::size_t piece = max_message_bytes();
+    for (const int rank : placement_->destinations(out.task)) {
+      post(rank, result_tag, frame, std::min(frame->size(), piece));
+      for (std::size_t at = piece; at < frame->size(); at += piece)
+        post(rank, piece_tag, frame, std::min(frame->size() - at, piece), at);
+    }
   }
 
   void post(int rank, int tag, std::shared_ptr<const std::string> buffer, std::size_t bytes, std::size_t at = 0) {
@@ -331,31 +359,46 @@ class MpiExecutor final : public Executor {
       peer_failed_ = true;
       return;
     }
-    ResultHeader header{};
-    std::memcpy(&header, frame.data(), header_size);
-    std::string value;
-    std::string_view bytes(frame.data() + header_size, frame.size() - header_size);
-    if (header.bytes > bytes.size()) {
-      // The rest comes in pieces, already on their way from the same rank.
-      value.resize(header.bytes);
-      std::memcpy(value.data(), bytes.data(), bytes.size());
-      for (std::size_t at = bytes.size(); at < header.bytes;) {
-        const std::size_t piece = std::min<std::size_t>(header.bytes - at, max_message_bytes());
-        MPI_Recv(value.data() + at, as_count(piece), MPI_BYTE, source, piece_tag, comm_, MPI_STATUS_IGNORE);
-        ++received_from_[static_cast<std::size_t>(source)];
-        at += piece;
+    // One result in pieces, or one or more whole results.
+    for (std::size_t at = 0; at + header_size <= frame.size();) {
+      ResultHeader header{};
+      std::memcpy(&header, frame.data() + at, header_size);
+      at += header_size;
+      std::string_view bytes(frame.data() + at, frame.size() - at);
+      std::string value;
+      if (header.bytes > bytes.size()) {
+        receive_pieces(source, header, bytes, value);
+        bytes = value;
+      } else {
+        bytes = bytes.substr(0, header.bytes);
       }
-      bytes = value;
+      at += bytes.size();
+      ++received_;
+      if (dispatcher != nullptr && !run_->cancelled()) accept(header.task, bytes, *dispatcher);
     }
-    ++received_;
-    if (dispatcher == nullptr || run_->cancelled()) return;
+  }
+
+  // The rest of a result too large for one message, already on its way from `source`.
+  void receive_pieces(int source, const ResultHeader& header, std::string_view first, std::string& value) {
+    value.resize(header.bytes);
+    std::memcpy(value.data(), first.data(), first.size());
+    for (std::size_t at = first.size(); at < header.bytes;) {
+      const std::size_t piece = std::min<std::size_t>(header.bytes - at, max_message_bytes());
+      MPI_Recv(value.data() + at, as_count(piece), MPI_BYTE, source, piece_tag, comm_, MPI_STATUS_IGNORE);
+      ++received_from_[static_cast<std::size_t>(source)];
+      at += piece;
+    }
+  }
+
+  // A result from another rank becomes this rank's, as if a local task had produced it.
+  void accept(std::uint32_t task, std::string_view bytes, Dispatcher<SendResult>& dispatcher) {
     try {
-      run_->plan().node(header.task).result_type().load(bytes, run_->result(header.task));
+      run_->plan().node(task).result_type().load(bytes, run_->result(task));
     } catch (...) {
-      run_->fail(header.task, std::current_exception());
+      run_->fail(task, std::current_exception());
       return;
     }
-    dispatcher->deliver(header.task);
+    dispatcher.deliver(task);
   }
 
   // --- After the tasks ---------------------------------------------------------------------------------
@@ -538,6 +581,7 @@ class MpiExecutor final : public Executor {
   std::vector<MPI_Request> requests_;
   std::vector<std::shared_ptr<const std::string>> buffers_;  // what each request sends, kept until it completes
   std::vector<int> indices_;
+  std::vector<std::string> batches_;          // per rank, results waiting to share a message
   std::vector<std::uint64_t> sent_to_;        // messages sent to each rank, any tag
   std::vector<std::uint64_t> received_from_;  // messages received from each rank, any tag
 };

@@ -1,7 +1,7 @@
 #include "mpi/placement.hpp"
 
-#include <boost/core/demangle.hpp>
 #include <algorithm>
+#include <boost/core/demangle.hpp>
 #include <numeric>
 #include <string>
 #include <utility>

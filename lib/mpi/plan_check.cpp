@@ -1,8 +1,10 @@
 #include "mpi/plan_check.hpp"
 
-#include <boost/core/demangle.hpp>
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <array>
+#include <boost/core/demangle.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -76,10 +78,11 @@ bool agree(std::uint64_t value, MPI_Comm comm) {
 }
 
 std::string describe(const Plan& plan, std::uint32_t task) {
-  if (task >= plan.size()) return "none (this rank's graph has only " + std::to_string(plan.size()) + " tasks)";
+  // fmt (spdlog's): GCC 12 warns falsely (-Wrestrict) about std::string concatenation here.
+  if (task >= plan.size()) return fmt::format("none (this rank's graph has only {} tasks)", plan.size());
   const Node& node = plan.node(task);
-  return "'" + node.key() + "' (" + std::to_string(plan.deps(task).size()) + " inputs, result " +
-         boost::core::demangle(node.result_type().type->name()) + ")";
+  return fmt::format("'{}' ({} inputs, result {})", node.key(), plan.deps(task).size(),
+                     boost::core::demangle(node.result_type().type->name()));
 }
 
 }  // namespace
@@ -109,10 +112,10 @@ void check_same_plan(const Plan& plan, MPI_Comm comm) {
       high = middle;
     }
   }
-  const std::string what =
-      low < most_tasks ? "task #" + std::to_string(low) + " of the plan differs; on this rank it is " +
-                             describe(plan, static_cast<std::uint32_t>(low))
-                       : std::string("the requested outputs differ");
+  const std::string what = low < most_tasks
+                               ? "task #" + std::to_string(low) + " of the plan differs; on this rank it is " +
+                                     describe(plan, static_cast<std::uint32_t>(low))
+                               : std::string("the requested outputs differ");
   throw UsageError(
       "dagflow: Scheduler::mpi: the ranks are computing different graphs: " + what +
       ". Every rank must build the same graph and call compute() with the same outputs, in the same order");
