@@ -42,6 +42,8 @@ namespace dagflow::detail {
 /// What happens to a result right after its task ran, before its readers start: nothing, when the
 /// whole plan runs in this process. (The MPI executor sends it to the ranks that read it.)
 struct KeepResultsLocal {
+  /// Whether the dispatcher counts its busy workers (for deliver(); never needed here).
+  static constexpr bool counts_busy_workers = false;
   /// Returns false when the task must be counted as failed.
   constexpr bool operator()(std::uint32_t /*task*/) const noexcept { return true; }
 };
@@ -83,15 +85,29 @@ class Dispatcher {
 
   /// Records that `task`'s result is in its slot although no task of this dispatcher produced it (it
   /// came from another process): its readers are counted down and those now ready start. Call from
-  /// one thread, between start() and wait().
-  void deliver(std::uint32_t task) {
+  /// one thread, between start() and wait(). When no worker is busy, the calling thread runs one ready
+  /// task itself as `worker` (a sleeping worker takes microseconds to wake, more than most tasks take),
+  /// and hands its readers to the workers.
+  void deliver(std::uint32_t task, int worker) {
     const std::uint32_t* next = nullptr;
     for (const std::uint32_t& dependent : dependents_.dependents(task)) {
       if (pending_[dependent].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
       if (next != nullptr) put(ReadyTasks{next, 1});
       next = &dependent;
     }
-    if (next != nullptr) put(ReadyTasks{next, 1});
+    if (next == nullptr) return;
+    if (busy_.load(std::memory_order_acquire) != 0) {
+      put(ReadyTasks{next, 1});
+      return;
+    }
+    if (run_.cancelled()) return;
+    if (!run_.run_task(*next, worker) || !after_run_(*next)) {
+      graph_.cancel();
+      return;
+    }
+    for (const std::uint32_t& dependent : dependents_.dependents(*next)) {
+      if (pending_[dependent].fetch_sub(1, std::memory_order_acq_rel) == 1) put(ReadyTasks{&dependent, 1});
+    }
   }
 
   /// Drops the tasks handed out but not started.
@@ -123,7 +139,9 @@ class Dispatcher {
     Dispatcher* self;
     tbb::flow::continue_msg operator()(const ReadyTasks& ready) const {
       DAGFLOW_TSAN_ACQUIRE(self);
+      if constexpr (AfterRun::counts_busy_workers) self->busy_.fetch_add(1, std::memory_order_acq_rel);
       self->dispatch(ready);
+      if constexpr (AfterRun::counts_busy_workers) self->busy_.fetch_sub(1, std::memory_order_acq_rel);
       DAGFLOW_TSAN_RELEASE(self);
       return {};
     }
@@ -174,6 +192,8 @@ class Dispatcher {
   const DependentIndex dependents_;
   AfterRun after_run_;
   std::uint32_t grain_ = 1;
+  // Workers inside a dispatch, counted only when results also arrive from elsewhere (deliver()).
+  std::atomic<int> busy_{0};
   // Declared last: the node's tasks use everything above, and the graph must outlive the node.
   tbb::flow::graph graph_;
   DispatchNode node_;

@@ -18,12 +18,14 @@
 //   pi --serial                 # the same estimates from a plain loop, for comparison
 //   pi --bag --tasks 24         # the bag version
 //   pi --graph pi.svg           # draw the task graph (.dot, .svg, .png or .pdf)
+//   mpirun -n 4 pi --mpi        # the same graph computed by the 4 processes of an MPI job
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,9 @@
 
 #include <dagflow/bag.hpp>
 #include <dagflow/dagflow.hpp>
+#if DAGFLOW_WITH_MPI  // (from <dagflow/config.hpp>) only builds with MPI have dagflow::mpi to link
+#include <dagflow/mpi.hpp>
+#endif
 
 #include "calc_pi.hpp"
 
@@ -47,7 +52,18 @@ struct Options {
   std::string graph;
   bool serial = false;
   bool bag = false;
+  bool mpi = false;
 };
+
+// Whether this process prints and writes files. With --mpi every rank runs the whole program and
+// computes the same result, so rank 0 alone reports it; a plain run is a single process.
+bool reports() {
+#if DAGFLOW_WITH_MPI
+  return !dagflow::mpi::active() || dagflow::mpi::rank() == 0;
+#else
+  return true;
+#endif
+}
 
 // The delayed version: one task per estimate and one task for their mean.
 dagflow::Delayed<double> delayed_pi(const Options& o) {
@@ -77,8 +93,6 @@ double serial_pi(const Options& o) {
 }
 
 int run(const Options& o) {
-  if (!o.graph.empty() && !o.serial) (o.bag ? bag_pi(o) : delayed_pi(o)).visualize(o.graph);  // not timed
-
   const auto start = std::chrono::steady_clock::now();
   double pi = 0;
   const char* how = "serial loop";
@@ -86,10 +100,17 @@ int run(const Options& o) {
     pi = serial_pi(o);
   } else {
     const dagflow::Delayed<double> pi_p = o.bag ? bag_pi(o) : delayed_pi(o);
-    pi = pi_p.compute({.workers = o.workers});
+    // With --mpi the ranks share the calc_pi tasks, and every rank gets the mean.
+    pi = pi_p.compute(
+        {.scheduler = o.mpi ? dagflow::Scheduler::mpi : dagflow::Scheduler::threads, .workers = o.workers});
     how = o.bag ? "dagflow bag" : "dagflow delayed";
   }
   const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+  if (!reports()) return 0;
+
+  // Drawn after computing (and not timed): with --mpi only rank 0 draws, and should that fail, the other
+  // ranks must not be left waiting for it in compute().
+  if (!o.graph.empty() && !o.serial) (o.bag ? bag_pi(o) : delayed_pi(o)).visualize(o.graph);
 
   std::printf("pi ~ %.8f  error %.2e  (%llu tasks x %llu samples, %s, %.1f ms)\n", pi,
               std::abs(pi - std::numbers::pi), static_cast<unsigned long long>(o.tasks),
@@ -116,13 +137,29 @@ int main(int argc, char** argv) {
   app.add_option("-g,--graph", o.graph, "Draw the task graph to FILE (.dot; .svg/.png/.pdf need Graphviz's dot)");
   auto* serial = app.add_flag("--serial", o.serial, "Run the plain loop instead of the task graph");
   app.add_flag("--bag", o.bag, "Use the course's bag version: from_sequence(...).map(calc_pi).mean()")->excludes(serial);
+  app.add_flag("--mpi", o.mpi,
+               "Run on every rank of an MPI job (start with mpirun/srun); results printed and files written by rank 0")
+      ->excludes(serial);
   CLI11_PARSE(app, argc, argv);
   if (o.bag && tasks->count() == 0) o.tasks = 24;  // the course's from_sequence(repeat(N, 24))
 
+#if DAGFLOW_WITH_MPI
+  // MPI runs while `session` lives: outside the try block, so that the handler can still ask for the rank.
+  std::optional<dagflow::mpi::Session> session;
+#else
+  if (o.mpi) {
+    std::fprintf(stderr, "pi: this build of dagflow has no MPI (configure with -DDAGFLOW_WITH_MPI=ON)\n");
+    return 2;
+  }
+#endif
   try {
+#if DAGFLOW_WITH_MPI
+    if (o.mpi) session.emplace(argc, argv);
+#endif
     return run(o);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "pi: %s\n", e.what());
+    // With --mpi every rank fails with the same error: rank 0 says it, and every rank exits with 1.
+    if (reports()) std::fprintf(stderr, "pi: %s\n", e.what());
     return 1;
   }
 }

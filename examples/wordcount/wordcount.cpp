@@ -23,6 +23,7 @@
 //   wordcount --literal --top 5 book.txt             # the course's map/flatten/frequencies chain
 //   wordcount --serial book.txt                      # a plain single-threaded loop, for comparison
 //   wordcount --graph wordcount.svg 'books/*.txt'    # draw the task graph
+//   mpirun -n 4 wordcount --mpi 'books/*.txt'        # the same graph on the 4 processes of an MPI job
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -37,6 +38,9 @@
 #include <dagflow/bag.hpp>
 #include <dagflow/bag_io.hpp>
 #include <dagflow/dagflow.hpp>
+#if DAGFLOW_WITH_MPI  // (from <dagflow/config.hpp>) only builds with MPI have dagflow::mpi to link
+#include <dagflow/mpi.hpp>
+#endif
 
 #include "inputs.hpp"
 #include "memory.hpp"
@@ -55,9 +59,21 @@ struct Options {
   bool literal = false;
   bool serial = false;
   std::string graph;
+  bool mpi = false;
 };
 
-// The task graph: the text of the files, its word counts, and the summary of those.
+// Whether this process prints and writes files. With --mpi every rank runs the whole program and
+// computes the same summary, so rank 0 alone reports it; a plain run is a single process.
+bool reports() {
+#if DAGFLOW_WITH_MPI
+  return !dagflow::mpi::active() || dagflow::mpi::rank() == 0;
+#else
+  return true;
+#endif
+}
+
+// The task graph: the text of the files, its word counts, and the summary of those. With --mpi every
+// rank must build the same graph, so give --workers or --blocksize when the nodes' core counts differ.
 dagflow::Delayed<Summary> word_count(const Options& o) {
   const unsigned workers = o.workers > 0 ? static_cast<unsigned>(o.workers) : std::thread::hardware_concurrency();
   const std::size_t bytes = o.blocksize ? *o.blocksize : default_blocksize(o.files, workers);
@@ -80,11 +96,16 @@ int run(const Options& o) {
     summary = count_files_serially(o.files, o.top);
   } else {
     const dagflow::Delayed<Summary> summary_p = word_count(o);
-    if (!o.graph.empty()) summary_p.visualize(o.graph);
-    summary = summary_p.compute({.workers = o.workers});
+    // With --mpi the ranks share the blocks, and every rank gets the summary (Summary has serialize()).
+    summary = summary_p.compute(
+        {.scheduler = o.mpi ? dagflow::Scheduler::mpi : dagflow::Scheduler::threads, .workers = o.workers});
     how = o.literal ? "dagflow, course's pipeline" : "dagflow";
+    // Drawn after computing: with --mpi only rank 0 draws, and should that fail, the other ranks must
+    // not be left waiting for it in compute().
+    if (!o.graph.empty() && reports()) summary_p.visualize(o.graph);
   }
   const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+  if (!reports()) return 0;
 
   print(summary);
   std::printf("time: %.1f ms (%s)\n", elapsed.count(), how);
@@ -122,13 +143,29 @@ int main(int argc, char** argv) {
       ->excludes(serial);
   app.add_option("-g,--graph", o.graph, "Draw the task graph to FILE (.dot; .svg/.png/.pdf need Graphviz's dot)")
       ->excludes(serial);
+  app.add_flag("--mpi", o.mpi,
+               "Run on every rank of an MPI job (start with mpirun/srun); results printed and files written by rank 0")
+      ->excludes(serial);
   CLI11_PARSE(app, argc, argv);
   keep_freed_memory();
 
+#if DAGFLOW_WITH_MPI
+  // MPI runs while `session` lives: outside the try block, so that the handler can still ask for the rank.
+  std::optional<dagflow::mpi::Session> session;
+#else
+  if (o.mpi) {
+    std::fprintf(stderr, "wordcount: this build of dagflow has no MPI (configure with -DDAGFLOW_WITH_MPI=ON)\n");
+    return 2;
+  }
+#endif
   try {
+#if DAGFLOW_WITH_MPI
+    if (o.mpi) session.emplace(argc, argv);
+#endif
     return run(o);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "wordcount: %s\n", e.what());
+    // With --mpi every rank fails with the same error: rank 0 says it, and every rank exits with 1.
+    if (reports()) std::fprintf(stderr, "wordcount: %s\n", e.what());
     return 1;
   }
 }

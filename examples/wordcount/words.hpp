@@ -39,6 +39,12 @@ struct Summary {
   std::vector<WordCount> top;
   std::size_t total_words = 0;
   std::size_t distinct_words = 0;
+
+  /// How cereal writes and reads a Summary: the result of `wordcount --mpi` travels to every rank.
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(top, total_words, distinct_words);
+  }
 };
 
 namespace detail {

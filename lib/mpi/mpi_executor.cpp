@@ -157,6 +157,7 @@ class MpiExecutor;
 // The dispatcher's hook after each local task: a result that other ranks read is serialized right away,
 // before local readers may move it, and queued for the calling thread to send.
 struct SendResult {
+  static constexpr bool counts_busy_workers = true;  // so that deliver() may run a task on the caller
   MpiExecutor* executor;
   bool operator()(std::uint32_t task) const;
 };
@@ -181,6 +182,13 @@ class MpiExecutor final : public Executor {
     if (ranks_ == 1) return plan.uses();
     check_same_plan(plan, comm_);
     placement_.emplace(plan, me_, ranks_, options_.placement, output_rank_);
+    if (placement_->kept_with_producer() != 0 && me_ == 0) {
+      const Node& example = plan.node(placement_->example_kept());
+      logger().info(
+          "dagflow::mpi: {} tasks read results that cannot be sent between ranks, so they run where those are "
+          "made (one such result: '{}', a {}); a cereal serialize() for the type would let them spread",
+          placement_->kept_with_producer(), example.key(), boost::core::demangle(example.result_type().type->name()));
+    }
     sent_to_.assign(static_cast<std::size_t>(ranks_), 0);
     batches_.assign(static_cast<std::size_t>(ranks_), std::string());
     received_from_.assign(static_cast<std::size_t>(ranks_), 0);
@@ -398,7 +406,7 @@ class MpiExecutor final : public Executor {
       run_->fail(task, std::current_exception());
       return;
     }
-    dispatcher.deliver(task);
+    dispatcher.deliver(task, workers_);  // the calling thread's worker index: one past the arena's
   }
 
   // --- After the tasks ---------------------------------------------------------------------------------
@@ -488,10 +496,12 @@ class MpiExecutor final : public Executor {
   // made them).
   std::vector<std::uint32_t> travelling_outputs(const Plan& plan) const {
     std::vector<std::uint32_t> outputs;
-    for (const std::uint32_t task : plan.outputs())
-      if (placement_->owner(task) != RankPlacement::everywhere &&
-          std::find(outputs.begin(), outputs.end(), task) == outputs.end())
-        outputs.push_back(task);
+    std::vector<std::uint8_t> listed(plan.size(), 0);
+    for (const std::uint32_t task : plan.outputs()) {
+      if (placement_->owner(task) == RankPlacement::everywhere || listed[task] != 0) continue;
+      listed[task] = 1;
+      outputs.push_back(task);
+    }
     return outputs;
   }
 
@@ -500,10 +510,12 @@ class MpiExecutor final : public Executor {
     if (owner != me_) return bytes;
     for (const std::uint32_t task : outputs) {
       if (placement_->owner(task) != owner) continue;
-      std::string value;
-      run.plan().node(task).result_type().save(run.result(task), value);
-      append_u64(bytes, value.size());
-      bytes += value;
+      // The length goes before the value, written in place once the value is.
+      const std::size_t length_at = bytes.size();
+      append_u64(bytes, 0);
+      run.plan().node(task).result_type().save(run.result(task), bytes);
+      const std::uint64_t length = bytes.size() - length_at - sizeof(std::uint64_t);
+      std::memcpy(bytes.data() + length_at, &length, sizeof length);
     }
     return bytes;
   }

@@ -59,9 +59,13 @@ void RankPlacement::assign_owners(const Plan& plan, int ranks, Placement placeme
   Groups groups(any_group ? tasks : 0);
   std::vector<int> group_rank;
   if (any_group) {
-    for (std::uint32_t task = 0; task < tasks; ++task)
-      for (std::uint32_t dep : plan.deps(task))
-        if (must_stay(plan.node(dep))) groups.unite(dep, task);
+    for (std::uint32_t task = 0; task < tasks; ++task) {
+      for (std::uint32_t dep : plan.deps(task)) {
+        if (!must_stay(plan.node(dep))) continue;
+        groups.unite(dep, task);
+        if (kept_with_producer_++ == 0) example_kept_ = dep;
+      }
+    }
     group_rank.assign(tasks, everywhere);
     for (std::uint32_t output : plan.outputs()) {
       if (!must_stay(plan.node(output))) continue;

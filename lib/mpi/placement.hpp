@@ -39,6 +39,10 @@ class RankPlacement {
   std::uint32_t receives() const noexcept { return receives_; }
   /// How many tasks this rank runs that are not constants.
   std::uint32_t own_tasks() const noexcept { return own_tasks_; }
+  /// How many tasks read a result that cannot be serialized (and so run where it was made), and one
+  /// such task, for the log.
+  std::uint32_t kept_with_producer() const noexcept { return kept_with_producer_; }
+  std::uint32_t example_kept() const noexcept { return example_kept_; }
 
  private:
   void assign_owners(const Plan& plan, int ranks, Placement placement, int output_rank);
@@ -52,6 +56,8 @@ class RankPlacement {
   std::uint32_t senders_ = 0;
   std::uint32_t receives_ = 0;
   std::uint32_t own_tasks_ = 0;
+  std::uint32_t kept_with_producer_ = 0;
+  std::uint32_t example_kept_ = 0;
 };
 
 }  // namespace dagflow::detail

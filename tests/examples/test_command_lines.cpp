@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include <dagflow/config.hpp>
+
 #include "support/run_example.hpp"
 
 namespace {
@@ -70,5 +72,21 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadCommandLine>& info) {
       return info.param.program + "_" + std::to_string(info.index);
     });
+
+// Without MPI in dagflow, --mpi is refused with a message and status 2. (With MPI, the example_mpi_*
+// tests of CMakeLists.txt run the programs with --mpi.)
+TEST(MpiFlag, SaysWhenDagflowHasNoMpi) {
+  if (DAGFLOW_WITH_MPI) GTEST_SKIP() << "this dagflow has MPI";
+  for (const std::string name : {"pi", "wordcount", "mandelbrot"}) {
+    const fs::path program = example_test::program(name, name);
+    if (program.empty()) continue;
+    const std::string files = name == "wordcount" ? novel : "";
+    const auto result = example_test::run("timeout 60 " + program.string() + " --mpi " + files);
+    EXPECT_EQ(result.status, 2) << name << ": " << result.output;
+    EXPECT_NE(result.output.find("this build of dagflow has no MPI (configure with -DDAGFLOW_WITH_MPI=ON)"),
+              std::string::npos)
+        << name << ": " << result.output;
+  }
+}
 
 }  // namespace

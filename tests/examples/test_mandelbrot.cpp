@@ -296,7 +296,8 @@ class MandelbrotProgram : public ::testing::Test {
 TEST_F(MandelbrotProgram, HelpListsTheOptions) {
   const auto result = example_test::run(program_ + " --help");
   EXPECT_EQ(result.status, 0);
-  for (const char* option : {"--width", "--tiles", "--max-iter", "--julia", "--simd", "--serial", "--graph", "--output"})
+  for (const char* option :
+       {"--width", "--tiles", "--max-iter", "--julia", "--simd", "--serial", "--graph", "--output", "--mpi"})
     EXPECT_NE(result.output.find(option), std::string::npos) << option;
 }
 

@@ -179,7 +179,7 @@ std::string printed_estimate(double pi) {
 TEST_F(PiProgram, HelpListsTheOptions) {
   const auto result = example_test::run(program_ + " --help");
   EXPECT_EQ(result.status, 0);
-  for (const char* option : {"--samples", "--tasks", "--workers", "--seed", "--graph", "--serial", "--bag"})
+  for (const char* option : {"--samples", "--tasks", "--workers", "--seed", "--graph", "--serial", "--bag", "--mpi"})
     EXPECT_NE(result.output.find(option), std::string::npos) << option;
 }
 

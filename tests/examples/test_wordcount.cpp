@@ -555,7 +555,7 @@ TEST_F(WordcountProgram, DrawsTheTaskGraph) {
 TEST_F(WordcountProgram, HelpAndErrors) {
   const auto help = example_test::run(program_ + " --help");
   EXPECT_EQ(help.status, 0);
-  for (const char* option : {"--top", "--blocksize", "--workers", "--serial", "--literal", "--graph"})
+  for (const char* option : {"--top", "--blocksize", "--workers", "--serial", "--literal", "--graph", "--mpi"})
     EXPECT_NE(help.output.find(option), std::string::npos) << option;
 
   for (const char* mode : {"", " --serial"}) {

@@ -10,6 +10,7 @@
 #include <array>
 #include <complex>
 #include <cstddef>
+#include <cstring>
 #include <deque>
 #include <list>
 #include <map>
@@ -173,9 +174,17 @@ class BytesSource final : public std::streambuf {
   }
 };
 
+// Numbers and enums are their bytes (cereal's binary archive writes the same), without the cost of a
+// stream per value, which dominates a graph of many small results.
+template <class T>
+constexpr bool raw_bytes = std::is_arithmetic_v<T> || std::is_enum_v<T>;
+
 template <class T>
 void save_result(const Slot& slot, std::string& bytes) {
-  if constexpr (!std::is_same_v<T, VoidResult>) {
+  if constexpr (raw_bytes<T>) {
+    const T& value = slot.get<T>();
+    bytes.append(reinterpret_cast<const char*>(&value), sizeof(T));
+  } else if constexpr (!std::is_same_v<T, VoidResult>) {
     StringSink sink(bytes);
     std::ostream out(&sink);
     cereal::BinaryOutputArchive archive(out);
@@ -187,6 +196,11 @@ template <class T>
 void load_result(std::string_view bytes, Slot& slot) {
   if constexpr (std::is_same_v<T, VoidResult>) {
     slot.set_void();
+  } else if constexpr (raw_bytes<T>) {
+    if (bytes.size() != sizeof(T)) throw cereal::Exception("dagflow: a number's bytes have the wrong size");
+    T value;
+    std::memcpy(&value, bytes.data(), sizeof(T));
+    slot.emplace<T>(value);
   } else {
     BytesSource source(bytes);
     std::istream in(&source);
