@@ -75,7 +75,10 @@ bool reports() {
 // The task graph: the text of the files, its word counts, and the summary of those. With --mpi every
 // rank must build the same graph, so give --workers or --blocksize when the nodes' core counts differ.
 dagflow::Delayed<Summary> word_count(const Options& o) {
-  const unsigned workers = o.workers > 0 ? static_cast<unsigned>(o.workers) : std::thread::hardware_concurrency();
+  unsigned workers = o.workers > 0 ? static_cast<unsigned>(o.workers) : std::thread::hardware_concurrency();
+#if DAGFLOW_WITH_MPI
+  if (o.mpi) workers *= static_cast<unsigned>(dagflow::mpi::size());  // the partitions are shared by every rank
+#endif
   const std::size_t bytes = o.blocksize ? *o.blocksize : default_blocksize(o.files, workers);
   const dagflow::bag::ReadTextOptions read{.blocksize = bytes > 0 ? std::optional(bytes) : std::nullopt};
   if (o.literal) return summarize(course_word_counts(dagflow::bag::read_text(o.files, read)), o.top);

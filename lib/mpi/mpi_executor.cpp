@@ -180,8 +180,8 @@ class MpiExecutor final : public Executor {
       throw UsageError("dagflow::mpi::compute_at: root " + std::to_string(output_rank_) + " is not a rank (there are " +
                        std::to_string(ranks_) + ")");
     if (ranks_ == 1) return plan.uses();
-    check_same_plan(plan, comm_);
-    placement_.emplace(plan, me_, ranks_, options_.placement, output_rank_);
+    const std::vector<std::uint8_t> kinds = check_same_plan(plan, comm_);
+    placement_.emplace(plan, kinds, me_, ranks_, options_.placement, output_rank_);
     if (placement_->kept_with_producer() != 0 && me_ == 0) {
       const Node& example = plan.node(placement_->example_kept());
       logger().info(

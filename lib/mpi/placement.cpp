@@ -8,6 +8,7 @@
 
 #include "dagflow/detail/run_api.hpp"
 #include "dagflow/errors.hpp"
+#include "mpi/plan_check.hpp"
 
 namespace dagflow::detail {
 
@@ -28,11 +29,9 @@ class Groups {
   std::vector<std::uint32_t> parent_;
 };
 
-bool must_stay(const Node& node) noexcept { return !node.constant() && !node.result_type().serializable(); }
-
-bool fed_by_constants(const Plan& plan, std::uint32_t task) noexcept {
+bool fed_by_constants(const Plan& plan, std::span<const std::uint8_t> kinds, std::uint32_t task) noexcept {
   const auto deps = plan.deps(task);
-  return std::all_of(deps.begin(), deps.end(), [&](std::uint32_t dep) { return plan.node(dep).constant(); });
+  return std::all_of(deps.begin(), deps.end(), [&](std::uint32_t dep) { return kinds[dep] == constant_task; });
 }
 
 [[noreturn]] void throw_unsendable_output(const Node& node) {
@@ -45,30 +44,31 @@ bool fed_by_constants(const Plan& plan, std::uint32_t task) noexcept {
 
 }  // namespace
 
-RankPlacement::RankPlacement(const Plan& plan, int me, int ranks, Placement placement, int output_rank) {
-  assign_owners(plan, ranks, placement, output_rank);
+RankPlacement::RankPlacement(const Plan& plan, std::span<const std::uint8_t> kinds, int me, int ranks,
+                             Placement placement, int output_rank) {
+  assign_owners(plan, kinds, ranks, placement, output_rank);
   list_transfers(plan, me);
 }
 
-void RankPlacement::assign_owners(const Plan& plan, int ranks, Placement placement, int output_rank) {
+void RankPlacement::assign_owners(const Plan& plan, std::span<const std::uint8_t> kinds, int ranks, Placement placement,
+                                  int output_rank) {
   const std::uint32_t tasks = plan.size();
   owner_.assign(tasks, 0);
 
-  bool any_group = false;
-  for (std::uint32_t task = 0; task < tasks && !any_group; ++task) any_group = must_stay(plan.node(task));
+  const bool any_group = std::find(kinds.begin(), kinds.end(), unsendable_result) != kinds.end();
   Groups groups(any_group ? tasks : 0);
   std::vector<int> group_rank;
   if (any_group) {
     for (std::uint32_t task = 0; task < tasks; ++task) {
       for (std::uint32_t dep : plan.deps(task)) {
-        if (!must_stay(plan.node(dep))) continue;
+        if (kinds[dep] != unsendable_result) continue;
         groups.unite(dep, task);
         if (kept_with_producer_++ == 0) example_kept_ = dep;
       }
     }
     group_rank.assign(tasks, everywhere);
     for (std::uint32_t output : plan.outputs()) {
-      if (!must_stay(plan.node(output))) continue;
+      if (kinds[output] != unsendable_result) continue;
       if (output_rank == all_ranks && ranks > 1) throw_unsendable_output(plan.node(output));
       group_rank[groups.find(output)] = output_rank == all_ranks ? 0 : output_rank;
     }
@@ -76,17 +76,17 @@ void RankPlacement::assign_owners(const Plan& plan, int ranks, Placement placeme
 
   std::uint64_t sources = 0;
   for (std::uint32_t task = 0; task < tasks; ++task)
-    if (!plan.node(task).constant() && fed_by_constants(plan, task)) ++sources;
+    if (kinds[task] != constant_task && fed_by_constants(plan, kinds, task)) ++sources;
 
   std::vector<std::uint32_t> votes(static_cast<std::size_t>(ranks), 0);
   std::uint64_t dealt = 0;
   for (std::uint32_t task = 0; task < tasks; ++task) {
-    if (plan.node(task).constant()) {
+    if (kinds[task] == constant_task) {
       owner_[task] = everywhere;
       continue;
     }
     int chosen = 0;
-    if (fed_by_constants(plan, task)) {
+    if (fed_by_constants(plan, kinds, task)) {
       // Sources are dealt out in plan order, which follows the order the graph was built in.
       chosen = placement == Placement::cyclic ? static_cast<int>(dealt % static_cast<std::uint64_t>(ranks))
                                               : static_cast<int>(dealt * static_cast<std::uint64_t>(ranks) / sources);

@@ -17,11 +17,12 @@ class RankPlacement {
   /// Rank of a constant task: constants are made on every rank and never sent.
   static constexpr int everywhere = -1;
 
-  /// Places `plan` on `ranks` ranks as seen from rank `me`, dealing sources out as `placement` says.
-  /// Every output must be able to reach `output_rank` (or every rank, for all_ranks): an output whose
-  /// type cannot be serialized is placed on `output_rank`, and is a UsageError when it must reach all of
-  /// several ranks.
-  RankPlacement(const Plan& plan, int me, int ranks, Placement placement, int output_rank);
+  /// Places `plan`, whose tasks are of `kinds` (TaskKind, from check_same_plan()), on `ranks` ranks as
+  /// seen from rank `me`, dealing sources out as `placement` says. Every output must be able to reach
+  /// `output_rank` (or every rank, for all_ranks): an output whose type cannot be serialized is placed on
+  /// `output_rank`, and is a UsageError when it must reach all of several ranks.
+  RankPlacement(const Plan& plan, std::span<const std::uint8_t> kinds, int me, int ranks, Placement placement,
+                int output_rank);
 
   /// The rank that runs `task`, or `everywhere`.
   int owner(std::uint32_t task) const noexcept { return owner_[task]; }
@@ -45,7 +46,8 @@ class RankPlacement {
   std::uint32_t example_kept() const noexcept { return example_kept_; }
 
  private:
-  void assign_owners(const Plan& plan, int ranks, Placement placement, int output_rank);
+  void assign_owners(const Plan& plan, std::span<const std::uint8_t> kinds, int ranks, Placement placement,
+                     int output_rank);
   void list_transfers(const Plan& plan, int me);
 
   std::vector<int> owner_;

@@ -37,10 +37,12 @@ class TaskHasher {
  public:
   explicit TaskHasher(const Plan& plan) : plan_(plan) {}
 
-  std::uint64_t operator()(std::uint32_t task) {
+  std::uint64_t operator()(std::uint32_t task, std::uint8_t& kind) {
     const Node& node = plan_.node(task);
-    std::uint64_t hash = mix(cached(node.name()), cached_type(node));
-    hash = mix(hash, node.constant() ? 1 : 2);
+    const ResultType& type = node.result_type();
+    kind = node.constant() ? constant_task : type.serializable() ? ordinary_task : unsendable_result;
+    std::uint64_t hash = mix(cached(node.name()), cached_type(type));
+    hash = mix(hash, kind);
     const auto deps = plan_.deps(task);
     hash = mix(hash, deps.size());
     for (std::uint32_t dep : deps) hash = mix(hash, dep);
@@ -59,9 +61,9 @@ class TaskHasher {
     return entry.hash;
   }
   std::uint64_t cached(const std::string& name) { return lookup(&name, name); }
-  std::uint64_t cached_type(const Node& node) {
-    const char* type = node.result_type().type->name();
-    return lookup(type, type);
+  std::uint64_t cached_type(const ResultType& type) {
+    const char* name = type.type->name();
+    return lookup(name, name);
   }
 
   const Plan& plan_;
@@ -87,17 +89,19 @@ std::string describe(const Plan& plan, std::uint32_t task) {
 
 }  // namespace
 
-void check_same_plan(const Plan& plan, MPI_Comm comm) {
+std::vector<std::uint8_t> check_same_plan(const Plan& plan, MPI_Comm comm) {
   TaskHasher hash_task(plan);
+  std::vector<std::uint8_t> kinds(plan.size());
   std::uint64_t whole = mix(0, plan.size());
-  for (std::uint32_t task = 0; task < plan.size(); ++task) whole = mix(whole, hash_task(task));
+  for (std::uint32_t task = 0; task < plan.size(); ++task) whole = mix(whole, hash_task(task, kinds[task]));
   for (std::uint32_t output : plan.outputs()) whole = mix(whole, output);
-  if (agree(whole, comm)) return;
+  if (agree(whole, comm)) return kinds;
 
   // Binary search, in lockstep on every rank, for the first task whose prefix fingerprint differs.
   std::vector<std::uint64_t> prefix(plan.size());
   std::uint64_t running = 0;
-  for (std::uint32_t task = 0; task < plan.size(); ++task) prefix[task] = running = mix(running, hash_task(task));
+  for (std::uint32_t task = 0; task < plan.size(); ++task)
+    prefix[task] = running = mix(running, hash_task(task, kinds[task]));
   std::uint64_t tasks = plan.size();
   std::uint64_t most_tasks = 0;
   MPI_Allreduce(&tasks, &most_tasks, 1, MPI_UINT64_T, MPI_MAX, comm);

@@ -390,7 +390,7 @@ TEST_F(SmallText, SerialLoopCountsWordsAcrossItsPiecesAndLongerThanThem) {
   EXPECT_EQ(summary.top, reference_top(ref.counts, 20));
 }
 
-TEST(DefaultBlocksize, AboutFourPartitionsPerWorkerWithinBounds) {
+TEST(DefaultBlocksize, AboutFourPartitionsPerWorkerWithinBoundsAndAWholeNumberEach) {
   const fs::path dir = fs::temp_directory_path() / ("dagflow_test_blocksize_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path file = dir / "f.txt";
@@ -399,8 +399,12 @@ TEST(DefaultBlocksize, AboutFourPartitionsPerWorkerWithinBounds) {
   EXPECT_EQ(wordcount::default_blocksize({file.string()}, 2), std::size_t{5} << 20);
   EXPECT_EQ(wordcount::default_blocksize({file.string()}, 1), std::size_t{10} << 20);
   EXPECT_EQ(wordcount::default_blocksize({(dir / "*.txt").string()}, 40), std::size_t{1} << 20);  // at least 1 MiB
+  // 100 MiB in 12 MiB blocks would be 9 partitions, one worker counting a fifth while the other waits: 10.
+  fs::resize_file(file, std::size_t{100} << 20);
+  EXPECT_EQ(wordcount::default_blocksize({file.string()}, 2), std::size_t{10} << 20);
+  // At most 12 MiB: 400 MiB needs 34 blocks (an even number already), of 12336189 bytes.
   fs::resize_file(file, std::size_t{400} << 20);
-  EXPECT_EQ(wordcount::default_blocksize({file.string()}, 2), std::size_t{12} << 20);  // at most 12 MiB
+  EXPECT_EQ(wordcount::default_blocksize({file.string()}, 2), ((std::size_t{400} << 20) + 33) / 34);
   fs::remove_all(dir);
 }
 
