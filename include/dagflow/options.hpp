@@ -41,7 +41,9 @@ class TaskInfo {
   std::string_view name() const noexcept;
   /// Position of the task in this run's topological order (0 .. tasks-1).
   std::uint32_t index() const noexcept { return index_; }
-  /// Index of the worker thread running the task within the run's arena (0 for the sync scheduler).
+  /// Index of the worker thread running the task within the run's arena (0 for the sync scheduler;
+  /// with Scheduler::mpi, the calling thread, which may run a task whose input just arrived from another
+  /// rank, reports the arena's size, one past the workers' indices).
   int worker() const noexcept { return worker_; }
 
  private:

@@ -249,6 +249,44 @@ TEST(MpiCompute, LargeValuesTravelInPieces) {
   EXPECT_EQ(big(3).compute(mpi), big(3).compute(sync));  // an output, broadcast in pieces
 }
 
+// dagflow's own partial results (mean's and var's sums, the ordered maps of frequencies, foldby and
+// distinct) travel, so a Bag reduction's per-partition work runs on every rank, where the partitions are.
+class PartitionTasksHere : public dagflow::Callback {
+ public:
+  explicit PartitionTasksHere(std::string name) : name_(std::move(name)) {}
+  void on_task_start(const dagflow::TaskInfo& task) noexcept override {
+    if (task.name() == name_) ++count_;
+  }
+  int count() const { return count_.load(); }
+
+ private:
+  std::string name_;
+  std::atomic<int> count_{0};
+};
+
+TEST(MpiBag, ReductionPartialsAreComputedOnEveryRankAndTravel) {
+  const auto bag = dagflow::bag::range(8000, 8).map([](std::int64_t x) { return x % 97; });
+  const auto check = [&](const std::string& name, auto reduce) {
+    PartitionTasksHere counter(name + "-partition");
+    ComputeOptions options = mpi;
+    options.callback = &counter;
+    EXPECT_EQ(reduce(bag).compute(options), reduce(bag).compute(sync)) << name;
+    int fewest = counter.count();
+    int total = counter.count();
+    MPI_Allreduce(MPI_IN_PLACE, &fewest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    EXPECT_EQ(total, 8) << name;
+    EXPECT_GE(fewest, 8 / dagflow::mpi::size() - 1) << name << ": a rank ran none of the partitions' partials";
+  };
+  check("frequencies", [](const auto& b) { return b.frequencies(); });
+  check("distinct", [](const auto& b) { return b.distinct(); });
+  check("mean", [](const auto& b) { return b.mean(); });
+  check("var", [](const auto& b) { return b.var(); });
+  check("foldby", [](const auto& b) {
+    return b.foldby([](std::int64_t x) { return x % 5; }, std::plus<>{}, std::int64_t{0});
+  });
+}
+
 // --- Failures ---------------------------------------------------------------------------------------------
 
 TEST(MpiFailures, ATaskThrowingOnOneRankIsTheSameTaskErrorOnEveryRank) {

@@ -105,7 +105,11 @@ Partitions<std::pair<K, V>> foldby(const Partitions<T>& parts, Key key, Binop bi
 
 // --- distinct ------------------------------------------------------------------------------------------
 
-struct Unit {};
+struct Unit {
+  /// cereal: distinct's partial sets travel between MPI ranks.
+  template <class Archive>
+  void serialize(Archive& /*archive*/) {}
+};
 
 /// distinct(): each element once, in order of first appearance.
 template <class T>

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "dagflow/detail/serialize.hpp"
+
 namespace dagflow::detail {
 
 template <class K, class V>
@@ -61,6 +63,20 @@ class InsertionOrderedMap {
   /// The entries in insertion order.
   std::vector<Entry>& entries() noexcept { return entries_; }
   const std::vector<Entry>& entries() const noexcept { return entries_; }
+
+  /// cereal (the MPI scheduler sends partial groupings between ranks): the entries in order; loading
+  /// rebuilds the table. Instantiated only when K and V can be serialized (see Serializable below).
+  template <class Archive>
+  void save(Archive& archive) const {
+    archive(entries_);
+  }
+  template <class Archive>
+  void load(Archive& archive) {
+    std::vector<Entry> entries;
+    archive(entries);
+    *this = InsertionOrderedMap();
+    for (auto& [key, value] : entries) try_emplace(std::move(key), [&value] { return std::move(value); });
+  }
 
   /// Moves the entries out, in insertion order, leaving the map empty.
   std::vector<Entry> release() && {
@@ -109,5 +125,11 @@ class InsertionOrderedMap {
   std::vector<std::uint32_t> table_;  // 0: empty cell; otherwise 1 + an index into entries_
   unsigned shift_ = 64;               // 64 - log2(table size)
 };
+
+#if DAGFLOW_WITH_MPI
+// A partial grouping travels exactly when its keys and values do (its save() would not compile otherwise).
+template <class K, class V>
+struct Serializable<InsertionOrderedMap<K, V>> : std::bool_constant<all_serializable<K, V>> {};
+#endif
 
 }  // namespace dagflow::detail

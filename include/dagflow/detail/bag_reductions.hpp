@@ -165,6 +165,11 @@ struct MeanPartial {
     compensation += other.compensation;
     count += other.count;
   }
+  /// cereal: partials travel between MPI ranks.
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(sum, compensation, count);
+  }
 };
 
 template <class T>
@@ -194,6 +199,12 @@ struct Moments {
   double count = 0;
   double mean = 0;
   double m2 = 0;
+
+  /// cereal: partials travel between MPI ranks.
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(count, mean, m2);
+  }
 
   void merge(const Moments& other) noexcept {
     if (other.count == 0) return;

@@ -12,10 +12,12 @@
 #include <cstddef>
 #include <cstring>
 #include <deque>
+#include <istream>
 #include <list>
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <streambuf>
 #include <string>
