@@ -75,7 +75,7 @@ class InsertionOrderedMap {
     std::vector<Entry> entries;
     archive(entries);
     *this = InsertionOrderedMap();
-    for (auto& [key, value] : entries) try_emplace(std::move(key), [&value] { return std::move(value); });
+    for (Entry& entry : entries) try_emplace(std::move(entry.first), [&entry] { return std::move(entry.second); });
   }
 
   /// Moves the entries out, in insertion order, leaving the map empty.
