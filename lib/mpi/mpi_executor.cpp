@@ -414,13 +414,13 @@ class MpiExecutor final : public Executor {
   // Every rank reports its first failure as (task * ranks + rank), so the smallest report names one
   // failure and the rank that holds its exception.
   void agree_and_finish(Run& run) {
-    const auto none = std::numeric_limits<std::uint64_t>::max();
-    std::uint64_t mine = run.failed() ? std::uint64_t{run.failed_task()} * static_cast<std::uint64_t>(ranks_) +
-                                            static_cast<std::uint64_t>(me_)
-                                      : none;
-    std::uint64_t first = none;
+    // Signed: MPICH 4.0 reduces MPI_UINT64_T with MPI_MIN as if it were signed (UINT64_MAX came out
+    // smaller than 75), and task * ranks + rank stays far below 2^63.
+    const auto none = std::numeric_limits<std::int64_t>::max();
+    std::int64_t mine = run.failed() ? std::int64_t{run.failed_task()} * ranks_ + me_ : none;
+    std::int64_t first = none;
     MPI_Request agreement = MPI_REQUEST_NULL;
-    MPI_Iallreduce(&mine, &first, 1, MPI_UINT64_T, MPI_MIN, comm_, &agreement);
+    MPI_Iallreduce(&mine, &first, 1, MPI_INT64_T, MPI_MIN, comm_, &agreement);
     IdlePoll idle;
     for (int done = 0;;) {
       MPI_Test(&agreement, &done, MPI_STATUS_IGNORE);
@@ -440,8 +440,7 @@ class MpiExecutor final : public Executor {
       return;
     }
     drain();
-    adopt_first_failure(run, static_cast<std::uint32_t>(first / static_cast<std::uint64_t>(ranks_)),
-                        static_cast<int>(first % static_cast<std::uint64_t>(ranks_)));
+    adopt_first_failure(run, static_cast<std::uint32_t>(first / ranks_), static_cast<int>(first % ranks_));
   }
 
   // After a failure some messages may still be on their way; every rank says how many it sent to each

@@ -6,7 +6,8 @@
 #   -DMODE=fail   runs only the MPI job and passes when it fails (non-zero status) and prints EXPECT exactly
 #                 once: every rank fails with the same error, and rank 0 alone reports it.
 #
-# ARGS is one string, split as a shell would; WORK_DIR is emptied first.
+# ARGS is one string, split as a shell would; MPIEXEC_FLAGS a list of mpiexec options (Open MPI:
+# --oversubscribe --bind-to none); WORK_DIR is emptied first.
 cmake_minimum_required(VERSION 3.22)
 
 foreach(variable MPIEXEC RANKS PROGRAM WORK_DIR)
@@ -18,7 +19,7 @@ if(NOT DEFINED MODE)
   set(MODE match)
 endif()
 separate_arguments(args UNIX_COMMAND "${ARGS}")
-set(mpi_command ${MPIEXEC} -n ${RANKS} --oversubscribe --bind-to none ${PROGRAM} ${args} --mpi)
+set(mpi_command ${MPIEXEC} -n ${RANKS} ${MPIEXEC_FLAGS} ${PROGRAM} ${args} --mpi)
 
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR}/plain ${WORK_DIR}/mpi)
