@@ -89,12 +89,7 @@ class Dispatcher {
   /// task itself as `worker` (a sleeping worker takes microseconds to wake, more than most tasks take),
   /// and hands its readers to the workers.
   void deliver(std::uint32_t task, int worker) {
-    const std::uint32_t* next = nullptr;
-    for (const std::uint32_t& dependent : dependents_.dependents(task)) {
-      if (pending_[dependent].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
-      if (next != nullptr) put(ReadyTasks{next, 1});
-      next = &dependent;
-    }
+    const std::uint32_t* next = count_down_readers(task);
     if (next == nullptr) return;
     if (busy_.load(std::memory_order_acquire) != 0) {
       put(ReadyTasks{next, 1});
@@ -105,9 +100,7 @@ class Dispatcher {
       graph_.cancel();
       return;
     }
-    for (const std::uint32_t& dependent : dependents_.dependents(*next)) {
-      if (pending_[dependent].fetch_sub(1, std::memory_order_acq_rel) == 1) put(ReadyTasks{&dependent, 1});
-    }
+    if (const std::uint32_t* after = count_down_readers(*next)) put(ReadyTasks{after, 1});
   }
 
   /// Drops the tasks handed out but not started.
@@ -171,15 +164,22 @@ class Dispatcher {
         graph_.cancel();  // tasks already handed to the flow graph but not started are dropped
         return;
       }
-      const std::uint32_t* next = nullptr;
-      for (const std::uint32_t& dependent : dependents_.dependents(task)) {
-        if (pending_[dependent].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
-        if (next != nullptr) put(ReadyTasks{next, 1});
-        next = &dependent;
-      }
+      const std::uint32_t* next = count_down_readers(task);
       if (next == nullptr) return;
       task = *next;
     }
+  }
+
+  // Counts `task`'s readers down; hands every reader that became ready but the last to the workers and
+  // returns that one (null when none became ready), for the caller to run or hand out.
+  const std::uint32_t* count_down_readers(std::uint32_t task) {
+    const std::uint32_t* next = nullptr;
+    for (const std::uint32_t& dependent : dependents_.dependents(task)) {
+      if (pending_[dependent].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
+      if (next != nullptr) put(ReadyTasks{next, 1});
+      next = &dependent;
+    }
+    return next;
   }
 
   using DispatchNode = tbb::flow::function_node<ReadyTasks, tbb::flow::continue_msg>;
